@@ -1,0 +1,53 @@
+//! E0101: appending to the latest open record while account lookup is
+//! skipped. The portal hides the append checkbox once lookup is skipped: the
+//! latest open record cannot be found without looking the account up.
+
+use super::causes::{CauseGroups, affected_note};
+use super::{CheckContext, CheckRule};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolve::Source;
+use crate::vocabulary::SettingKey;
+
+pub struct AppendWithoutLookup;
+
+impl CheckRule for AppendWithoutLookup {
+    fn code(&self) -> Code {
+        Code::E0101
+    }
+
+    fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
+        let mut causes = CauseGroups::new();
+        for (index, entry) in context.policy.entries.iter().enumerate() {
+            let choices = &context.choices[index];
+            if choices.append_to_latest_open_record && choices.skip_account_lookup {
+                let append = entry.settings.get(SettingKey::AppendToLatestOpenRecord).source;
+                let lookup = entry.settings.get(SettingKey::SkipAccountLookup).source;
+                causes.add((append, lookup), index);
+            }
+        }
+        causes
+            .into_groups()
+            .into_iter()
+            .filter_map(|((append, lookup), entries)| {
+                let (Source::Stated(append), Source::Stated(lookup)) = (append, lookup) else {
+                    return None;
+                };
+                let append = context.policy.assignment(append)?;
+                let lookup = context.policy.assignment(lookup)?;
+                Some(
+                    Diagnostic::new(
+                        Code::E0101,
+                        "cannot append to the latest open record when account lookup is skipped",
+                    )
+                    .with_primary(append.span, "append turned on here")
+                    .with_secondary(lookup.span, "account lookup skipped here")
+                    .with_help(
+                        "remove one of the two: without a lookup there is no account, so no open record to append to",
+                    )
+                    .with_note("the portal hides the append option once account lookup is skipped")
+                    .with_note(affected_note(context, &entries)),
+                )
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,59 @@
+//! Grouping leaf/channel entries by the statements that cause a finding, so
+//! each cause is reported once, with the entries it affects as witnesses.
+
+use super::CheckContext;
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// How many affected entries a note names before "and N more".
+const WITNESSES_SHOWN: usize = 3;
+
+/// Entries grouped by cause, in order of each cause's first entry.
+pub struct CauseGroups<K> {
+    groups: Vec<(K, Vec<usize>)>,
+    index: HashMap<K, usize>,
+}
+
+impl<K: Hash + Eq + Clone> CauseGroups<K> {
+    pub fn new() -> Self {
+        CauseGroups {
+            groups: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// Records that entry number `entry` shows the finding caused by `key`.
+    pub fn add(&mut self, key: K, entry: usize) {
+        let next = self.groups.len();
+        let slot = *self.index.entry(key.clone()).or_insert(next);
+        match self.groups.get_mut(slot) {
+            Some((_, entries)) => entries.push(entry),
+            None => self.groups.push((key, vec![entry])),
+        }
+    }
+
+    pub fn into_groups(self) -> Vec<(K, Vec<usize>)> {
+        self.groups
+    }
+}
+
+/// "affects 2 of 8 leaf/channel entries: "Support" / "Billing" (call), ..."
+pub fn affected_note(context: &CheckContext<'_>, entries: &[usize]) -> String {
+    let total = context.policy.entries.len();
+    let shown: Vec<String> = entries
+        .iter()
+        .take(WITNESSES_SHOWN)
+        .filter_map(|&index| context.policy.entries.get(index))
+        .map(|entry| format!("{} ({})", context.policy.display_path(entry.queue), entry.channel))
+        .collect();
+    let noun = if total == 1 { "entry" } else { "entries" };
+    let mut note = format!(
+        "affects {} of {total} leaf/channel {noun}: {}",
+        entries.len(),
+        shown.join(", ")
+    );
+    if entries.len() > WITNESSES_SHOWN {
+        note.push_str(&format!(", and {} more", entries.len() - WITNESSES_SHOWN));
+    }
+    note
+}

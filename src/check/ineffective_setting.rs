@@ -1,0 +1,84 @@
+//! W0202: a setting that is never in effect, because every leaf/channel
+//! entry below it sets it again.
+
+use super::{CheckContext, CheckRule};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolve::{Assignment, AssignmentId, Owner, Source};
+
+pub struct IneffectiveSetting;
+
+/// How many overriding statements are labelled.
+const OVERRIDES_SHOWN: usize = 3;
+
+impl CheckRule for IneffectiveSetting {
+    fn code(&self) -> Code {
+        Code::W0202
+    }
+
+    fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
+        if context.policy.entries.is_empty() {
+            return Vec::new();
+        }
+        context
+            .policy
+            .assignments
+            .iter()
+            .enumerate()
+            .filter(|(index, assignment)| {
+                assignment.duplicate_of.is_none() && !context.is_effective(AssignmentId(*index))
+            })
+            .map(|(_, assignment)| diagnose(context, assignment))
+            .collect()
+    }
+}
+
+fn diagnose(context: &CheckContext<'_>, assignment: &Assignment) -> Diagnostic {
+    let covered = covered_entries(context, assignment);
+    let mut overrides: Vec<AssignmentId> = Vec::new();
+    for &index in &covered {
+        let Some(entry) = context.policy.entries.get(index) else {
+            continue;
+        };
+        if let Source::Stated(id) = entry.settings.get(assignment.key).source
+            && !overrides.contains(&id)
+        {
+            overrides.push(id);
+        }
+    }
+    let mut diagnostic = Diagnostic::new(
+        Code::W0202,
+        format!("`{}: {}` never takes effect", assignment.key, assignment.value),
+    )
+    .with_primary(assignment.span, "overridden everywhere it applies");
+    for id in overrides.iter().take(OVERRIDES_SHOWN) {
+        if let Some(other) = context.policy.assignment(*id) {
+            diagnostic = diagnostic.with_secondary(other.span, "overridden here");
+        }
+    }
+    let noun = if covered.len() == 1 { "entry" } else { "entries" };
+    diagnostic
+        .with_help("remove this line, or remove the overriding settings if this value is the one you meant")
+        .with_note(format!(
+            "all {} leaf/channel {noun} it applies to set `{}` again",
+            covered.len(),
+            assignment.key
+        ))
+}
+
+/// The entries an assignment would apply to, were it not overridden.
+fn covered_entries(context: &CheckContext<'_>, assignment: &Assignment) -> Vec<usize> {
+    let policy = context.policy;
+    let range = match assignment.owner {
+        Owner::Defaults => 0..policy.entries.len(),
+        Owner::Queue(queue) => policy.queue(queue).map_or(0..0, |queue| queue.entries.clone()),
+    };
+    let channels = assignment.scope.channels();
+    range
+        .filter(|&index| {
+            policy
+                .entries
+                .get(index)
+                .is_some_and(|entry| channels.contains(&entry.channel))
+        })
+        .collect()
+}

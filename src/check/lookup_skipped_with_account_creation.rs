@@ -1,0 +1,59 @@
+//! E0102: account lookup skipped while account creation is not. The portal
+//! offers the lookup checkbox only once account creation is skipped;
+//! otherwise every session would create a new account.
+
+use super::causes::{CauseGroups, affected_note};
+use super::{CheckContext, CheckRule};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolve::Source;
+use crate::vocabulary::SettingKey;
+
+pub struct LookupSkippedWithAccountCreation;
+
+impl CheckRule for LookupSkippedWithAccountCreation {
+    fn code(&self) -> Code {
+        Code::E0102
+    }
+
+    fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
+        let mut causes = CauseGroups::new();
+        for (index, entry) in context.policy.entries.iter().enumerate() {
+            let choices = &context.choices[index];
+            if choices.skip_account_lookup && !choices.skip_account_creation {
+                let lookup = entry.settings.get(SettingKey::SkipAccountLookup).source;
+                let creation = entry.settings.get(SettingKey::SkipAccountCreation).source;
+                causes.add((lookup, creation), index);
+            }
+        }
+        causes
+            .into_groups()
+            .into_iter()
+            .filter_map(|((lookup, creation), entries)| {
+                let Source::Stated(lookup) = lookup else { return None };
+                let lookup = context.policy.assignment(lookup)?;
+                let mut diagnostic =
+                    Diagnostic::new(Code::E0102, "account lookup is skipped while account creation is not")
+                        .with_primary(lookup.span, "account lookup skipped here");
+                diagnostic = match creation {
+                    Source::Stated(id) => {
+                        let creation = context.policy.assignment(id)?;
+                        diagnostic.with_secondary(creation.span, "account creation kept on here")
+                    }
+                    Source::BuiltIn => {
+                        diagnostic.with_note("accounts are created unless `skip account creation: yes` is set")
+                    }
+                };
+                Some(
+                    diagnostic
+                        .with_help(
+                            "add `skip account creation: yes` where the lookup is skipped, or stop skipping the lookup",
+                        )
+                        .with_note(
+                            "without a lookup no account is ever found, so every session would create a new account",
+                        )
+                        .with_note(affected_note(context, &entries)),
+                )
+            })
+            .collect()
+    }
+}

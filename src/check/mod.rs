@@ -1,0 +1,139 @@
+//! Stage 4: the check rules.
+//!
+//! In: the syntax trees and the resolved policy. Out: diagnostics. Each rule
+//! is one small file with one code; [`run`] runs them all, in the same way
+//! for the command line and, later, the language server. Rules report each
+//! cause once (the statements that produce it), not once per leaf, with a
+//! note naming how many leaf/channel entries it affects.
+
+mod append_without_lookup;
+mod causes;
+mod duplicate_crm;
+mod duplicate_defaults;
+mod duplicate_setting;
+mod ineffective_setting;
+mod invalid_value;
+mod lookup_skipped_with_account_creation;
+mod missing_crm;
+mod records_option_unavailable;
+mod redundant_setting;
+mod session_data_unattached;
+mod similar_queue_names;
+mod unknown_setting;
+mod unsupported_crm_skip;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolve::{AssignmentId, Owner, ResolvedPolicy, Scope, Source};
+use crate::source::SourceSet;
+use crate::syntax::{SettingStmt, SyntaxTree};
+use crate::vendor::Choices;
+
+/// What every rule may look at.
+pub struct CheckContext<'a> {
+    pub sources: &'a SourceSet,
+    pub trees: &'a [SyntaxTree],
+    pub policy: &'a ResolvedPolicy,
+    /// The settings of each entry of `policy.entries`, as plain values.
+    pub choices: Vec<Choices>,
+    /// For each assignment: whether some entry takes a value from it.
+    effective: Vec<bool>,
+}
+
+impl<'a> CheckContext<'a> {
+    pub fn new(sources: &'a SourceSet, trees: &'a [SyntaxTree], policy: &'a ResolvedPolicy) -> Self {
+        let choices = policy
+            .entries
+            .iter()
+            .map(|entry| Choices::from_settings(&entry.settings))
+            .collect();
+        let mut effective = vec![false; policy.assignments.len()];
+        for entry in &policy.entries {
+            for (_, value) in entry.settings.iter() {
+                if let Source::Stated(id) = value.source
+                    && let Some(flag) = effective.get_mut(id.0)
+                {
+                    *flag = true;
+                }
+            }
+        }
+        CheckContext {
+            sources,
+            trees,
+            policy,
+            choices,
+            effective,
+        }
+    }
+
+    /// Whether some leaf/channel entry takes its value from this assignment.
+    pub fn is_effective(&self, id: AssignmentId) -> bool {
+        self.effective.get(id.0).copied().unwrap_or(false)
+    }
+
+    /// Every setting statement of every file, wherever it stands.
+    pub fn setting_statements(&self) -> impl Iterator<Item = &'a SettingStmt> {
+        self.trees.iter().flat_map(|tree| {
+            tree.nodes().filter_map(|(_, node)| match &node.kind {
+                crate::syntax::NodeKind::Setting(stmt) => Some(stmt),
+                _ => None,
+            })
+        })
+    }
+
+    /// "`defaults`", "the `chat` block of `\"Support\"`", ...
+    pub fn describe_place(&self, owner: Owner, scope: Scope) -> String {
+        let owner = match owner {
+            Owner::Defaults => "`defaults`".to_owned(),
+            Owner::Queue(queue) => format!("queue `{}`", self.policy.display_path(queue)),
+        };
+        match scope {
+            Scope::Plain => owner,
+            Scope::Channel(channel) => format!("the `{channel}` block of {owner}"),
+        }
+    }
+}
+
+/// A check: one code, one file.
+pub trait CheckRule: Sync {
+    fn code(&self) -> Code;
+    fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic>;
+}
+
+/// Every rule, in code order.
+pub const RULES: &[&dyn CheckRule] = &[
+    &unknown_setting::UnknownSetting,
+    &invalid_value::InvalidValue,
+    &missing_crm::MissingCrm,
+    &duplicate_crm::DuplicateCrm,
+    &duplicate_defaults::DuplicateDefaults,
+    &duplicate_setting::DuplicateSetting,
+    &append_without_lookup::AppendWithoutLookup,
+    &lookup_skipped_with_account_creation::LookupSkippedWithAccountCreation,
+    &records_option_unavailable::RecordsOptionUnavailable,
+    &unsupported_crm_skip::UnsupportedCrmSkip,
+    &redundant_setting::RedundantSetting,
+    &ineffective_setting::IneffectiveSetting,
+    &session_data_unattached::SessionDataUnattached,
+    &similar_queue_names::SimilarQueueNames,
+];
+
+/// Runs every rule.
+pub fn run(context: &CheckContext<'_>) -> Vec<Diagnostic> {
+    RULES.iter().flat_map(|rule| rule.check(context)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_beyond_syntax_has_exactly_one_rule() {
+        // E0001 and E0008 come from the parser; every other code from one rule.
+        let parser_codes = [Code::E0001, Code::E0008];
+        for code in Code::ALL {
+            let rules = RULES.iter().filter(|rule| rule.code() == *code).count();
+            let expected = usize::from(!parser_codes.contains(code));
+            assert_eq!(rules, expected, "{code}");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! E0103: a `records` option beyond the number the portal offers for the
+//! effective combination.
+
+use super::causes::{CauseGroups, affected_note};
+use super::{CheckContext, CheckRule};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolve::{EffectiveSettings, Source};
+use crate::vendor::{self, Choices};
+use crate::vocabulary::{SessionDataTarget, SettingKey};
+
+pub struct RecordsOptionUnavailable;
+
+/// The statements behind one E0103: the `records` statement, how many
+/// options exist, and where each deciding setting came from.
+type Cause = (Source, u8, Vec<(SettingKey, Source)>);
+
+impl CheckRule for RecordsOptionUnavailable {
+    fn code(&self) -> Code {
+        Code::E0103
+    }
+
+    fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
+        let mut causes: CauseGroups<Cause> = CauseGroups::new();
+        for (index, entry) in context.policy.entries.iter().enumerate() {
+            let choices = &context.choices[index];
+            // Append with skipped lookup is E0101; the portal never gets that far.
+            if choices.append_to_latest_open_record && choices.skip_account_lookup {
+                continue;
+            }
+            let available = vendor::records_options_available(choices);
+            if choices.records <= available {
+                continue;
+            }
+            let records = entry.settings.get(SettingKey::Records).source;
+            causes.add((records, available, deciders(&entry.settings, choices)), index);
+        }
+        causes
+            .into_groups()
+            .into_iter()
+            .filter_map(|((records, available, deciders), entries)| {
+                let Source::Stated(records) = records else { return None };
+                let records = context.policy.assignment(records)?;
+                let choices = entries.first().and_then(|&index| context.choices.get(index))?;
+                let options = if available == 1 {
+                    "1 option exists"
+                } else {
+                    "2 options exist"
+                };
+                let mut diagnostic = Diagnostic::new(
+                    Code::E0103,
+                    format!(
+                        "`records: option {}` is not offered here: only {options}",
+                        choices.records
+                    ),
+                )
+                .with_primary(records.span, "option chosen here");
+                for (key, source) in &deciders {
+                    if let Source::Stated(id) = source
+                        && let Some(decider) = context.policy.assignment(*id)
+                    {
+                        diagnostic = diagnostic.with_secondary(decider.span, format!("`{key}: {}`", decider.value));
+                    }
+                }
+                let best = if available == 1 {
+                    "remove this line (the only option is `option 1`)".to_owned()
+                } else {
+                    format!("choose `records: option {available}` or lower")
+                };
+                Some(
+                    diagnostic
+                        .with_help(best)
+                        .with_note(reason(choices, available))
+                        .with_note(affected_note(context, &entries)),
+                )
+            })
+            .collect()
+    }
+}
+
+fn deciders(settings: &EffectiveSettings, choices: &Choices) -> Vec<(SettingKey, Source)> {
+    vendor::records_options_deciders(choices)
+        .iter()
+        .map(|&key| (key, settings.get(key).source))
+        .collect()
+}
+
+/// Why the portal offers this many options, in the vendor's terms.
+fn reason(choices: &Choices, available: u8) -> String {
+    let why = match choices.map_session_data_to {
+        SessionDataTarget::ActivityObject => "with session data mapped to an activity object".to_owned(),
+        SessionDataTarget::CcaasSession if !choices.skip_record_creation => {
+            "with session data mapped to a CCaaS session and record creation kept on".to_owned()
+        }
+        SessionDataTarget::CcaasSession if choices.append_to_latest_open_record => {
+            "with session data mapped to a CCaaS session, record creation skipped and appending on".to_owned()
+        }
+        SessionDataTarget::CcaasSession => {
+            "with session data mapped to a CCaaS session, record creation skipped and account lookup skipped".to_owned()
+        }
+    };
+    let count = if available == 1 {
+        "a single \"Records\" option".to_owned()
+    } else {
+        format!("{available} \"Records\" options")
+    };
+    format!("{why}, the portal offers {count}")
+}

@@ -1,0 +1,60 @@
+//! W0204: sibling queues whose names differ only in letter case or spacing.
+//! Names are compared exactly, so these are two queues, which is rarely what
+//! the author meant.
+
+use super::{CheckContext, CheckRule};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolve::{QueueId, quote_name};
+use std::collections::HashMap;
+
+pub struct SimilarQueueNames;
+
+impl CheckRule for SimilarQueueNames {
+    fn code(&self) -> Code {
+        Code::W0204
+    }
+
+    fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
+        let policy = context.policy;
+        let sibling_groups =
+            std::iter::once(policy.roots.as_slice()).chain(policy.queues.iter().map(|queue| queue.children.as_slice()));
+        let mut diagnostics = Vec::new();
+        for siblings in sibling_groups {
+            let mut first_by_key: HashMap<String, QueueId> = HashMap::new();
+            for &id in siblings {
+                let Some(queue) = policy.queue(id) else { continue };
+                let key = comparison_key(&queue.name);
+                let Some(&first) = first_by_key.get(&key) else {
+                    first_by_key.insert(key, id);
+                    continue;
+                };
+                let Some(first) = policy.queue(first) else { continue };
+                let (Some(&here), Some(&there)) = (queue.declarations.first(), first.declarations.first()) else {
+                    continue;
+                };
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::W0204,
+                        format!(
+                            "sibling queues `{}` and `{}` differ only in letter case or spacing",
+                            quote_name(&first.name),
+                            quote_name(&queue.name)
+                        ),
+                    )
+                    .with_primary(here, "this queue")
+                    .with_secondary(there, "looks like this one")
+                    .with_help("names are compared exactly, so these are two queues; if they are one, spell it the same way everywhere"),
+                );
+            }
+        }
+        diagnostics
+    }
+}
+
+/// Lower case, with every kind of white space removed.
+fn comparison_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}

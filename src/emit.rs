@@ -1,0 +1,124 @@
+//! Stage 6: the decision table as text.
+//!
+//! In: a [`DecisionTable`]. Out: YAML, JSON (both in the shape of
+//! `docs/table-format.md`) or a Markdown page for people. Deterministic: the
+//! same table always gives the same bytes.
+
+use crate::table::{DecisionTable, TableEntry};
+use std::fmt::Write;
+
+/// The formats `compile --format` offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    Yaml,
+    Json,
+    Markdown,
+}
+
+/// Why a table could not be turned into text (a bug, never bad input).
+#[derive(Debug)]
+pub struct EmitError(String);
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "could not write the table: {}", self.0)
+    }
+}
+
+impl std::error::Error for EmitError {}
+
+pub fn emit(table: &DecisionTable, format: TableFormat) -> Result<String, EmitError> {
+    match format {
+        TableFormat::Yaml => serde_yaml::to_string(table).map_err(|error| EmitError(error.to_string())),
+        TableFormat::Json => serde_json::to_string_pretty(table)
+            .map(|json| json + "\n")
+            .map_err(|error| EmitError(error.to_string())),
+        TableFormat::Markdown => Ok(markdown(table)),
+    }
+}
+
+fn markdown(table: &DecisionTable) -> String {
+    let mut out = String::new();
+    let crm = table.crm.map_or("(none)", |crm| crm.keyword());
+    let leaves = table.entries.len() / 2;
+    let _ = writeln!(out, "# CRM record-creation decision table\n");
+    let _ = writeln!(
+        out,
+        "CRM: `{crm}`. {leaves} leaf {}, {} leaf/channel entries.\n",
+        if leaves == 1 { "queue" } else { "queues" },
+        table.entries.len()
+    );
+    let _ = writeln!(out, "## Settings\n");
+    let _ = writeln!(
+        out,
+        "| Queue | Channel | Map session data to | Skip account creation | Skip record creation | Skip account lookup | Append to latest open record | Records |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    for entry in &table.entries {
+        let s = &entry.settings;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | option {} of {} |",
+            queue_cell(entry),
+            entry.channel,
+            s.map_session_data_to.keyword(),
+            yes_no(s.skip_account_creation),
+            yes_no(s.skip_record_creation),
+            yes_no(s.skip_account_lookup),
+            yes_no(s.append_to_latest_open_record),
+            s.records,
+            entry.records_options_available(),
+        );
+    }
+    let _ = writeln!(out, "\n## Outcomes\n");
+    let _ = writeln!(
+        out,
+        "| Queue | Channel | Situation | Account | Record | Session data | Attached to |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    for entry in &table.entries {
+        for rule in &entry.rules {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                queue_cell(entry),
+                entry.channel,
+                words(rule.situation),
+                words(rule.account),
+                words(rule.record),
+                words(rule.session_data),
+                words(rule.attached_to),
+            );
+        }
+    }
+    out
+}
+
+/// A queue path for a table cell, with Markdown's special characters escaped.
+fn queue_cell(entry: &TableEntry) -> String {
+    entry
+        .queue
+        .iter()
+        .map(|name| {
+            name.replace('\\', "\\\\")
+                .replace('|', "\\|")
+                .replace('<', "&lt;")
+                .replace('`', "\\`")
+                .replace('*', "\\*")
+                .replace('_', "\\_")
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+fn yes_no(flag: bool) -> &'static str {
+    if flag { "yes" } else { "no" }
+}
+
+/// A table value in words: `found_with_open_record` → "found with open record".
+fn words(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|value| value.as_str().map(|text| text.replace('_', " ")))
+        .unwrap_or_default()
+}

@@ -1,0 +1,173 @@
+//! `--message-format human`: miette's graphical report with the source
+//! lines, one report per diagnostic. Labels in other files than the primary
+//! one appear as related reports under it, each with its own source lines.
+
+use crate::diagnostic::{Diagnostic, Label, LabelStyle, Severity};
+use crate::source::{FileId, SourceFile, SourceSet};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
+};
+use std::fmt;
+
+use super::RenderOptions;
+
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceSet, options: RenderOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let (report, elsewhere) = Report::split(diagnostic, sources);
+        render_one(&handler, &report, &mut out);
+        for note in &diagnostic.notes {
+            out.push_str(&format!("  note: {note}\n"));
+        }
+        // Labels in other files follow the notes, so the notes stay with the
+        // report they explain.
+        for part in &elsewhere {
+            out.push('\n');
+            render_one(&handler, part, &mut out);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn render_one(handler: &GraphicalReportHandler, report: &Report<'_>, out: &mut String) {
+    if handler.render_report(out, report).is_err() {
+        let diagnostic = report.diagnostic;
+        out.push_str(&format!(
+            "{}[{}]: {}\n",
+            diagnostic.severity, diagnostic.code, diagnostic.message
+        ));
+    }
+}
+
+/// A file's text as miette reads it, borrowed rather than copied.
+struct FileSource<'a>(&'a SourceFile);
+
+impl SourceCode for FileSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let contents = self.0.text.read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.0.name.clone(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+/// One diagnostic, or the part of it in one other file, as miette sees it.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    /// The message: the diagnostic's own, or a pointer for a part elsewhere.
+    message: String,
+    source: Option<FileSource<'a>>,
+    labels: Vec<&'a Label>,
+    /// A part in another file: no code, help or severity of its own.
+    is_elsewhere: bool,
+}
+
+impl<'a> Report<'a> {
+    /// The report for the primary label's file, and one per other file.
+    fn split(diagnostic: &'a Diagnostic, sources: &'a SourceSet) -> (Report<'a>, Vec<Report<'a>>) {
+        let home = diagnostic.primary_span().map(|span| span.file);
+        let mut files: Vec<Option<FileId>> = vec![home];
+        for label in &diagnostic.labels {
+            if !files.contains(&Some(label.span.file)) {
+                files.push(Some(label.span.file));
+            }
+        }
+        let mut reports = files.into_iter().map(|file| Report {
+            diagnostic,
+            message: match file {
+                Some(file) if file != home.unwrap_or(file) => format!("see also `{}`", sources.name(file)),
+                _ => diagnostic.message.clone(),
+            },
+            source: file.and_then(|file| sources.get(file)).map(FileSource),
+            labels: diagnostic
+                .labels
+                .iter()
+                .filter(|label| Some(label.span.file) == file)
+                .collect(),
+            is_elsewhere: file != home,
+        });
+        let main = reports.next().unwrap_or(Report {
+            diagnostic,
+            message: diagnostic.message.clone(),
+            source: None,
+            labels: Vec::new(),
+            is_elsewhere: false,
+        });
+        (main, reports.collect())
+    }
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        (!self.is_elsewhere).then(|| Box::new(self.diagnostic.code) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match (self.is_elsewhere, self.diagnostic.severity) {
+            (true, _) => miette::Severity::Advice,
+            (false, Severity::Error) => miette::Severity::Error,
+            (false, Severity::Warning) => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        if self.is_elsewhere {
+            return None;
+        }
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|source| source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let labels = self.labels.iter().map(|label| {
+            let span = SourceSpan::new(label.span.start.into(), label.span.end - label.span.start);
+            let text = Some(label.message.clone());
+            match label.style {
+                LabelStyle::Primary => LabeledSpan::new_primary_with_span(text, span),
+                LabelStyle::Secondary => LabeledSpan::new_with_span(text, span),
+            }
+        });
+        Some(Box::new(labels))
+    }
+}

@@ -1,0 +1,78 @@
+//! `--message-format json`: one JSON object per diagnostic, one per line.
+
+use crate::diagnostic::{Code, Diagnostic, LabelStyle, Severity};
+use crate::source::{SourceSet, Span};
+use serde::Serialize;
+
+/// A diagnostic as tools read it. Field names are part of the interface.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub notes: &'a [String],
+    pub spans: Vec<JsonSpan<'a>>,
+}
+
+/// A labelled span: byte offsets and one-based lines and columns
+/// (columns count characters); the end is exclusive.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonSpan<'a> {
+    pub file: &'a str,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub line_start: usize,
+    pub column_start: usize,
+    pub line_end: usize,
+    pub column_end: usize,
+    pub label: &'a str,
+    pub primary: bool,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    pub fn new(diagnostic: &'a Diagnostic, sources: &'a SourceSet) -> Self {
+        JsonDiagnostic {
+            code: diagnostic.code,
+            severity: diagnostic.severity,
+            message: &diagnostic.message,
+            help: diagnostic.help.as_deref(),
+            notes: &diagnostic.notes,
+            spans: diagnostic
+                .labels
+                .iter()
+                .map(|label| json_span(sources, label.span, &label.message, label.style == LabelStyle::Primary))
+                .collect(),
+        }
+    }
+}
+
+fn json_span<'a>(sources: &'a SourceSet, span: Span, label: &'a str, primary: bool) -> JsonSpan<'a> {
+    let (start, end) = match sources.get(span.file) {
+        Some(file) => (file.line_column(span.start), file.line_column(span.end)),
+        None => Default::default(),
+    };
+    JsonSpan {
+        file: sources.name(span.file),
+        byte_start: span.start,
+        byte_end: span.end,
+        line_start: start.line,
+        column_start: start.column,
+        line_end: end.line,
+        column_end: end.column,
+        label,
+        primary,
+    }
+}
+
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceSet) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        // Serialising plain strings and numbers cannot fail.
+        if let Ok(line) = serde_json::to_string(&JsonDiagnostic::new(diagnostic, sources)) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,343 @@
+//! Source files of a policy set.
+//!
+//! In: paths from the command line (files and directories), or in-memory
+//! texts. Out: a [`SourceSet`] of numbered files with their text, plus byte
+//! [`Span`]s that every later stage uses to point back into them.
+//!
+//! Offsets count bytes of the text after a leading byte-order mark, the same
+//! text an editor shows. A file that is not valid UTF-8 still gets a
+//! [`SourceFile`], holding the text with invalid bytes replaced, and records
+//! where the first invalid byte is so the parser can report it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Index of a file in its [`SourceSet`], in policy-set order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub usize);
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span { file, start, end }
+    }
+
+    /// The smallest span covering both (which must be in the same file).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// A value together with the span it was written at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// One policy file.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name diagnostics show: the path as found from the command line.
+    pub name: String,
+    pub text: String,
+    /// Byte offset of the first byte that was not valid UTF-8, if any.
+    pub invalid_utf8_at: Option<usize>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// A file from raw bytes: strips a leading BOM and notes invalid UTF-8.
+    pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> SourceFile {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let (text, invalid_utf8_at) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text.to_owned(), None),
+            Err(error) => (String::from_utf8_lossy(bytes).into_owned(), Some(error.valid_up_to())),
+        };
+        SourceFile::build(name.into(), text, invalid_utf8_at)
+    }
+
+    /// A file from text already in memory (tests, editors, standard input).
+    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text = text.into();
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
+        SourceFile::build(name.into(), text, None)
+    }
+
+    fn build(name: String, text: String, invalid_utf8_at: Option<usize>) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        SourceFile {
+            name,
+            text,
+            invalid_utf8_at,
+            line_starts,
+        }
+    }
+
+    /// Zero-based index of the line holding `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+
+    /// Byte range of a zero-based line, without its line ending.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.line_starts.get(line)?;
+        let end = self.line_starts.get(line + 1).map_or(self.text.len(), |next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        Some(start..end)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// One-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        let offset = self.clamp(offset);
+        let line = self.line_index(offset);
+        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = self.text[line_start..offset].chars().count() + 1;
+        LineColumn { line: line + 1, column }
+    }
+
+    /// The offset moved back onto a character boundary inside the text.
+    fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// The text under a span, or "" if the span does not fit this file.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+/// One-based position, as editors and `file:line:col` lists show it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LineColumn {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The files of one policy set, in policy-set order.
+#[derive(Clone, Debug, Default)]
+pub struct SourceSet {
+    files: Vec<SourceFile>,
+}
+
+impl SourceSet {
+    pub fn new() -> SourceSet {
+        SourceSet::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() - 1)
+    }
+
+    /// A set of in-memory files: `(name, text)` pairs in order.
+    pub fn from_texts<N: Into<String>, T: Into<String>>(texts: impl IntoIterator<Item = (N, T)>) -> SourceSet {
+        let mut set = SourceSet::new();
+        for (name, text) in texts {
+            set.add(SourceFile::from_text(name, text));
+        }
+        set
+    }
+
+    /// Reads the policy set named by command-line paths (see [`policy_paths`]).
+    pub fn load(paths: &[PathBuf]) -> Result<SourceSet, LoadError> {
+        let mut set = SourceSet::new();
+        for path in policy_paths(paths)? {
+            let bytes = std::fs::read(&path).map_err(|error| LoadError::Unreadable {
+                path: path.clone(),
+                reason: error.to_string(),
+            })?;
+            set.add(SourceFile::from_bytes(display_name(&path), &bytes));
+        }
+        Ok(set)
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(index, file)| (FileId(index), file))
+    }
+
+    /// The name of a file, or "<unknown>" for an id from another set.
+    pub fn name(&self, id: FileId) -> &str {
+        self.get(id).map_or("<unknown>", |file| file.name.as_str())
+    }
+
+    /// The text under a span, or "" if it does not fit.
+    pub fn slice(&self, span: Span) -> &str {
+        self.get(span.file).map_or("", |file| file.slice(span))
+    }
+}
+
+/// A path as diagnostics show it: as found, without a leading `./`.
+fn display_name(path: &Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
+}
+
+/// Why a policy set could not be read. The command cannot run (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    Unreadable { path: PathBuf, reason: String },
+    NoPolicyFiles { path: PathBuf },
+    NoPaths,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Unreadable { path, reason } => {
+                write!(f, "cannot read `{}`: {reason}", path.display())
+            }
+            LoadError::NoPolicyFiles { path } => write!(f, "no `.crmpol` files found under `{}`", path.display()),
+            LoadError::NoPaths => write!(f, "no policy files given"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// The extension of policy files looked for in directories.
+pub const POLICY_EXTENSION: &str = "crmpol";
+
+/// Expands command-line paths into the policy set's files, in order.
+///
+/// A file is taken as named, whatever its extension. A directory stands for
+/// every `*.crmpol` file below it, recursively, in sorted path order; a
+/// directory that holds none is an error, since it is almost surely a typo.
+/// A file named twice counts once, at its first place.
+pub fn policy_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    if paths.is_empty() {
+        return Err(LoadError::NoPaths);
+    }
+    let mut found = Vec::new();
+    for path in paths {
+        let metadata = std::fs::metadata(path).map_err(|error| LoadError::Unreadable {
+            path: path.clone(),
+            reason: error.to_string(),
+        })?;
+        if metadata.is_dir() {
+            let before = found.len();
+            collect_policy_files(path, &mut found)?;
+            if found.len() == before {
+                return Err(LoadError::NoPolicyFiles { path: path.clone() });
+            }
+        } else {
+            found.push(path.clone());
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())));
+    Ok(found)
+}
+
+fn collect_policy_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let unreadable = |error: std::io::Error| LoadError::Unreadable {
+        path: dir.to_path_buf(),
+        reason: error.to_string(),
+    };
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(unreadable)?;
+    entries.sort();
+    for path in entries {
+        // Directory links are not followed, so a link cycle cannot loop.
+        let is_real_dir = std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_dir());
+        if is_real_dir {
+            collect_policy_files(&path, found)?;
+        } else if path.extension().is_some_and(|ext| ext == POLICY_EXTENSION) && path.is_file() {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_bom_and_keeps_offsets_after_it() {
+        let file = SourceFile::from_bytes("a.crmpol", b"\xEF\xBB\xBFcrm: zendesk\n");
+        assert_eq!(file.text, "crm: zendesk\n");
+        assert_eq!(file.invalid_utf8_at, None);
+    }
+
+    #[test]
+    fn notes_first_invalid_byte() {
+        let file = SourceFile::from_bytes("a.crmpol", b"crm: x\n\xFF\xFEabc");
+        assert_eq!(file.invalid_utf8_at, Some(7));
+        assert!(file.text.starts_with("crm: x\n"));
+    }
+
+    #[test]
+    fn line_columns_count_characters_and_handle_crlf() {
+        let file = SourceFile::from_text("a", "ab\r\n\u{e9}x\n");
+        assert_eq!(file.line_column(0), LineColumn { line: 1, column: 1 });
+        assert_eq!(file.line_column(4), LineColumn { line: 2, column: 1 });
+        // `x` comes after the two-byte `é`, so it is column 2.
+        assert_eq!(file.line_column(6), LineColumn { line: 2, column: 2 });
+        assert_eq!(file.line_range(0), Some(0..2));
+        assert_eq!(file.line_range(1), Some(4..7));
+        assert_eq!(file.line_range(9), None);
+    }
+
+    #[test]
+    fn line_column_clamps_offsets_inside_characters() {
+        let file = SourceFile::from_text("a", "\u{e9}");
+        assert_eq!(file.line_column(1), LineColumn { line: 1, column: 1 });
+        assert_eq!(file.line_column(99), LineColumn { line: 1, column: 2 });
+    }
+}

@@ -1,0 +1,177 @@
+//! The syntax tree of one policy file, independent of pest.
+//!
+//! Statements live in an arena in source order and point at their parent and
+//! children by [`NodeId`], so a file nested thousands of levels deep costs no
+//! recursion to build, walk or drop. Every node and every word in it carries
+//! its byte [`Span`]; names and values keep the text as written (whitespace
+//! folded) next to their typed meaning, so a formatter can reproduce what the
+//! author wrote and a language server can complete or correct it.
+
+use crate::source::{FileId, Span, Spanned};
+use crate::vocabulary::{Channel, Crm, SettingKey, SettingValue};
+
+/// Index of a node in its [`SyntaxTree`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub usize);
+
+/// The parsed statements of one file.
+#[derive(Clone, Debug)]
+pub struct SyntaxTree {
+    pub file: FileId,
+    nodes: Vec<Node>,
+    roots: Vec<NodeId>,
+    /// Every comment in the file, in source order.
+    pub comments: Vec<Span>,
+}
+
+impl SyntaxTree {
+    pub fn new(file: FileId) -> SyntaxTree {
+        SyntaxTree {
+            file,
+            nodes: Vec::new(),
+            roots: Vec::new(),
+            comments: Vec::new(),
+        }
+    }
+
+    /// Adds a node under `parent` (or at the top level) and returns its id.
+    pub fn push(&mut self, parent: Option<NodeId>, kind: NodeKind, span: Span) -> NodeId {
+        let id = NodeId(self.nodes.len());
+        self.nodes.push(Node {
+            kind,
+            span,
+            parent,
+            children: Vec::new(),
+            block: None,
+        });
+        match parent.and_then(|parent| self.nodes.get_mut(parent.0)) {
+            Some(parent) => parent.children.push(id),
+            None => self.roots.push(id),
+        }
+        id
+    }
+
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id.0)
+    }
+
+    pub fn node_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        self.nodes.get_mut(id.0)
+    }
+
+    /// Top-level statements, in source order.
+    pub fn roots(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+        self.roots.iter().filter_map(|&id| Some((id, self.node(id)?)))
+    }
+
+    /// The statements directly inside a block, in source order.
+    pub fn children(&self, id: NodeId) -> impl Iterator<Item = (NodeId, &Node)> {
+        self.node(id)
+            .map(|node| node.children.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&child| Some((child, self.node(child)?)))
+    }
+
+    /// Every statement in source order, however deeply nested.
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+        self.nodes.iter().enumerate().map(|(index, node)| (NodeId(index), node))
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+/// One statement.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// The statement's own line, without indentation or trailing comment.
+    pub span: Span,
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+    /// For `defaults`, channel and queue blocks: where the braces are.
+    pub block: Option<Block>,
+}
+
+/// The braces of a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub open: Span,
+    /// `None` when the block is never closed (a syntax error).
+    pub close: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    /// `crm: NAME`
+    Crm(CrmDecl),
+    /// `defaults {`
+    Defaults,
+    /// `queue "A" / "B" {` or a leaf `queue "A"`
+    Queue(QueueDecl),
+    /// `call {` or `chat {`
+    Channel(Spanned<Channel>),
+    /// `NAME: VALUE`
+    Setting(SettingStmt),
+    /// A line that could not be parsed but opens a block (`queue Billing {`),
+    /// kept so that braces still pair up. Later stages skip it and all
+    /// inside it.
+    Unparsed,
+}
+
+impl NodeKind {
+    /// How the statement is named in messages: "`queue`", "a setting", ...
+    pub fn describe(&self) -> &'static str {
+        match self {
+            NodeKind::Crm(_) => "`crm:`",
+            NodeKind::Defaults => "`defaults`",
+            NodeKind::Queue(_) => "a `queue`",
+            NodeKind::Channel(channel) => match channel.value {
+                Channel::Call => "a `call` block",
+                Channel::Chat => "a `chat` block",
+            },
+            NodeKind::Setting(_) => "a setting",
+            NodeKind::Unparsed => "a block",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CrmDecl {
+    /// The CRM name as written; `None` when the value is missing.
+    pub written: Option<Spanned<String>>,
+    /// The CRM, if the name is one the language knows.
+    pub crm: Option<Crm>,
+}
+
+#[derive(Clone, Debug)]
+pub struct QueueDecl {
+    /// One element for `queue "A"`, several for the shorthand `queue "A" / "B"`.
+    pub path: Vec<QueueName>,
+}
+
+/// A queue name as written: the unescaped name and the span of the quoted
+/// text, quotes included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueName {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct SettingStmt {
+    /// The name as written, whitespace folded.
+    pub name: Spanned<String>,
+    /// The setting, if the name is one the language knows.
+    pub key: Option<SettingKey>,
+    /// The value as written, whitespace folded; `None` when missing.
+    pub written_value: Option<Spanned<String>>,
+    /// The value, if the name is known and the value valid for it.
+    pub value: Option<SettingValue>,
+}

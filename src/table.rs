@@ -1,0 +1,60 @@
+//! Stage 5: the decision table.
+//!
+//! In: the resolved policy. Out: a [`DecisionTable`] with one entry per leaf
+//! queue and channel, in tree order, `call` before `chat`, each listing its
+//! settings and one outcome per runtime situation. The table holds no spans,
+//! file names or line numbers, so reformatting or commenting a policy never
+//! changes it, and a diff of two tables shows only changes in behaviour.
+
+use crate::resolve::ResolvedPolicy;
+use crate::vendor::{self, Choices, Outcome};
+use crate::vocabulary::{Channel, Crm};
+use serde::Serialize;
+
+/// The version of the table's shape; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DecisionTable {
+    pub format_version: u32,
+    pub crm: Option<Crm>,
+    pub entries: Vec<TableEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TableEntry {
+    /// Queue names from the top-level queue down to the leaf.
+    pub queue: Vec<String>,
+    pub channel: Channel,
+    pub settings: Choices,
+    pub rules: Vec<Outcome>,
+}
+
+impl TableEntry {
+    /// How many "Records" options the portal offers for this entry.
+    pub fn records_options_available(&self) -> u8 {
+        vendor::records_options_available(&self.settings)
+    }
+}
+
+/// Builds the table of a resolved policy.
+pub fn build(policy: &ResolvedPolicy) -> DecisionTable {
+    let entries = policy
+        .entries
+        .iter()
+        .map(|entry| {
+            let settings = Choices::from_settings(&entry.settings);
+            TableEntry {
+                queue: policy.path(entry.queue).into_iter().map(str::to_owned).collect(),
+                channel: entry.channel,
+                settings,
+                rules: vendor::outcomes(&settings),
+            }
+        })
+        .collect();
+    DecisionTable {
+        format_version: FORMAT_VERSION,
+        crm: policy.crm(),
+        entries,
+    }
+}

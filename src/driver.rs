@@ -109,7 +109,8 @@ pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Pat
             status,
         },
         Err(error) => {
-            let mut failed = CommandOutput::could_not_run(format!("cannot write `{}`: {error}", path.display()));
+            let mut failed =
+                CommandOutput::could_not_run(format!("cannot write `{}`: {}", path.display(), why(&error)));
             failed.stderr.insert_str(0, &stderr);
             failed
         }
@@ -126,6 +127,17 @@ fn status_of(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitStatus {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
+    }
+}
+
+/// Why a write failed, in words about the target rather than the temporary
+/// file it goes through.
+fn why(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "its directory does not exist".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
+        _ => error.to_string(),
     }
 }
 

@@ -1,9 +1,10 @@
 //! Stage 6: the decision table as text.
 //!
-//! In: a [`DecisionTable`]. Out: YAML, JSON (both in the shape of
-//! `docs/table-format.md`) or a Markdown page for people. Deterministic: the
+//! In: a [`DecisionTable`]. Out: YAML, JSON (both in the shape documented in
+//! `docs/cli.md`) or a Markdown page for people. Deterministic: the
 //! same table always gives the same bytes.
 
+use crate::resolve::quote_name;
 use crate::table::{DecisionTable, TableEntry};
 use std::fmt::Write;
 
@@ -94,12 +95,19 @@ fn markdown(table: &DecisionTable) -> String {
     out
 }
 
-/// A queue path for a table cell, with Markdown's special characters escaped.
+/// A queue path for a table cell, with Markdown's special characters
+/// escaped. A name holding `/` or `"` is quoted as the language writes it,
+/// so `"A / B"` and `"A" / "B"` stay apart.
 fn queue_cell(entry: &TableEntry) -> String {
     entry
         .queue
         .iter()
         .map(|name| {
+            let name = if name.contains(['/', '"']) {
+                quote_name(name)
+            } else {
+                name.clone()
+            };
             name.replace('\\', "\\\\")
                 .replace('|', "\\|")
                 .replace('<', "&lt;")

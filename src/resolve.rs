@@ -89,26 +89,60 @@ pub struct Assignment {
     pub inherited: Vec<(Channel, Effective)>,
 }
 
-/// The statements that set each setting for one owner: plain and per channel.
+impl Assignment {
+    /// Whether this statement repeats, for `channel`, the value it inherits.
+    pub fn repeats_inherited(&self, channel: Channel) -> bool {
+        self.inherited_for(channel)
+            .is_some_and(|inherited| inherited.value == self.value)
+    }
+
+    pub fn inherited_for(&self, channel: Channel) -> Option<Effective> {
+        self.inherited
+            .iter()
+            .find(|(c, _)| *c == channel)
+            .map(|(_, inherited)| *inherited)
+    }
+
+    /// Where the value really comes from when this statement only restates
+    /// it for `channel`: the statement it inherits from.
+    pub fn passed_on_source(&self, channel: Channel) -> Option<Source> {
+        self.repeats_inherited(channel)
+            .then(|| self.inherited_for(channel).map(|inherited| inherited.source))
+            .flatten()
+    }
+}
+
+/// The statements that set each setting for one owner: plain and per
+/// channel. Most queues set nothing, so the table is only allocated once a
+/// queue states a setting.
 #[derive(Clone, Debug, Default)]
-pub struct Slots {
+pub struct Slots(Option<Box<SlotTable>>);
+
+#[derive(Clone, Debug, Default)]
+struct SlotTable {
     plain: [Option<AssignmentId>; 6],
     channel: [[Option<AssignmentId>; 6]; 2],
 }
 
 impl Slots {
     fn slot_mut(&mut self, scope: Scope, key: SettingKey) -> &mut Option<AssignmentId> {
+        let table = self.0.get_or_insert_with(Box::default);
         match scope {
-            Scope::Plain => &mut self.plain[key.index()],
-            Scope::Channel(channel) => &mut self.channel[channel.index()][key.index()],
+            Scope::Plain => &mut table.plain[key.index()],
+            Scope::Channel(channel) => &mut table.channel[channel.index()][key.index()],
         }
     }
 
     pub fn get(&self, scope: Scope, key: SettingKey) -> Option<AssignmentId> {
+        let table = self.0.as_ref()?;
         match scope {
-            Scope::Plain => self.plain[key.index()],
-            Scope::Channel(channel) => self.channel[channel.index()][key.index()],
+            Scope::Plain => table.plain[key.index()],
+            Scope::Channel(channel) => table.channel[channel.index()][key.index()],
         }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
     }
 
     /// Applies this owner's statements for `scope` on top of `settings`.
@@ -447,6 +481,9 @@ fn set_inner_entry_ranges(queues: &mut [QueueNode]) {
 /// Applies one owner's plain settings then its channel blocks on top of what
 /// it inherits, noting what each of its assignments overrides.
 fn apply_owner(slots: &Slots, inherited: &PerChannel, assignments: &mut [Assignment]) -> PerChannel {
+    if slots.is_empty() {
+        return *inherited;
+    }
     let mut result = *inherited;
     for channel in Channel::ALL {
         let index = channel.index();

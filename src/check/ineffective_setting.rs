@@ -55,14 +55,14 @@ fn diagnose(context: &CheckContext<'_>, assignment: &Assignment) -> Diagnostic {
             diagnostic = diagnostic.with_secondary(other.span, "overridden here");
         }
     }
-    let noun = if covered.len() == 1 { "entry" } else { "entries" };
+    let every = match covered.len() {
+        1 => "the one leaf/channel entry it applies to sets".to_owned(),
+        2 => "both leaf/channel entries it applies to set".to_owned(),
+        count => format!("all {count} leaf/channel entries it applies to set"),
+    };
     diagnostic
         .with_help("remove this line, or remove the overriding settings if this value is the one you meant")
-        .with_note(format!(
-            "all {} leaf/channel {noun} it applies to set `{}` again",
-            covered.len(),
-            assignment.key
-        ))
+        .with_note(format!("{every} `{}` again", assignment.key))
 }
 
 /// The entries an assignment would apply to, were it not overridden.

@@ -12,7 +12,8 @@ impl CheckRule for MissingCrm {
     }
 
     fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
-        if !context.policy.crm_declarations.is_empty() || context.sources.is_empty() {
+        let some_file_unread = context.trees.iter().any(|tree| tree.unreadable);
+        if !context.policy.crm_declarations.is_empty() || context.sources.is_empty() || some_file_unread {
             return Vec::new();
         }
         // There is no line to point at; the start of the first file is where

@@ -46,16 +46,7 @@ impl<'a> CheckContext<'a> {
             .iter()
             .map(|entry| Choices::from_settings(&entry.settings))
             .collect();
-        let mut effective = vec![false; policy.assignments.len()];
-        for entry in &policy.entries {
-            for (_, value) in entry.settings.iter() {
-                if let Source::Stated(id) = value.source
-                    && let Some(flag) = effective.get_mut(id.0)
-                {
-                    *flag = true;
-                }
-            }
-        }
+        let effective = effective_assignments(policy);
         CheckContext {
             sources,
             trees,
@@ -65,7 +56,8 @@ impl<'a> CheckContext<'a> {
         }
     }
 
-    /// Whether some leaf/channel entry takes its value from this assignment.
+    /// Whether this assignment's value reaches some leaf/channel entry:
+    /// directly, or through statements below it that only restate it.
     pub fn is_effective(&self, id: AssignmentId) -> bool {
         self.effective.get(id.0).copied().unwrap_or(false)
     }
@@ -91,6 +83,35 @@ impl<'a> CheckContext<'a> {
             Scope::Channel(channel) => format!("the `{channel}` block of {owner}"),
         }
     }
+}
+
+/// Marks every assignment whose value reaches an entry. A statement that
+/// restates the value it inherits passes that value on, so the statement it
+/// inherits from counts as reaching the entry too; otherwise a parent and a
+/// child stating the same value would get W0202 and W0201 at once, and
+/// following both would change the policy. Each (assignment, channel) is
+/// walked once, so this stays linear.
+fn effective_assignments(policy: &ResolvedPolicy) -> Vec<bool> {
+    let count = policy.assignments.len();
+    let mut reached = [vec![false; count], vec![false; count]];
+    for entry in &policy.entries {
+        let reached = &mut reached[entry.channel.index()];
+        for (_, value) in entry.settings.iter() {
+            let mut source = value.source;
+            while let Source::Stated(id) = source {
+                match reached.get_mut(id.0) {
+                    Some(flag) if !*flag => *flag = true,
+                    _ => break,
+                }
+                source = policy
+                    .assignment(id)
+                    .and_then(|assignment| assignment.passed_on_source(entry.channel))
+                    .unwrap_or(Source::BuiltIn);
+            }
+        }
+    }
+    let [call, chat] = reached;
+    call.into_iter().zip(chat).map(|(call, chat)| call || chat).collect()
 }
 
 /// A check: one code, one file.

@@ -30,9 +30,10 @@ fn is_redundant(assignment: &Assignment) -> bool {
         return false;
     }
     let repeats = assignment
-        .inherited
+        .scope
+        .channels()
         .iter()
-        .all(|(_, inherited)| inherited.value == assignment.value);
+        .all(|&channel| assignment.repeats_inherited(channel));
     let restates_built_in_in_defaults = assignment.owner == Owner::Defaults
         && (assignment.scope == Scope::Plain
             || assignment

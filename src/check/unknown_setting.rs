@@ -19,9 +19,6 @@ impl CheckRule for UnknownSetting {
                 let written = &stmt.name.value;
                 let diagnostic = Diagnostic::new(Code::E0002, format!("unknown setting `{written}`"))
                     .with_primary(stmt.name.span, "not a setting crmpol knows");
-                if written.eq_ignore_ascii_case("crm") {
-                    return diagnostic.with_help("the CRM is declared in lower case: `crm: NAME`");
-                }
                 match vocabulary::closest(written, &vocabulary::setting_names()) {
                     Some(name) => diagnostic.with_help(format!("did you mean `{name}`?")),
                     None => diagnostic.with_help(format!("the settings are {}", list_of_settings())),

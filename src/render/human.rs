@@ -27,7 +27,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceSet, options: RenderOp
         let (report, elsewhere) = Report::split(diagnostic, sources);
         render_one(&handler, &report, &mut out);
         for note in &diagnostic.notes {
-            out.push_str(&format!("  note: {note}\n"));
+            out.push_str(&wrap(note, "  note: ", options.width));
         }
         // Labels in other files follow the notes, so the notes stay with the
         // report they explain.
@@ -37,6 +37,33 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceSet, options: RenderOp
         }
         out.push('\n');
     }
+    out
+}
+
+/// Wraps text at word boundaries under a label, indenting later lines to
+/// the text, as miette does for `help:`.
+fn wrap(text: &str, label: &str, width: usize) -> String {
+    let indent = " ".repeat(label.chars().count());
+    let mut out = String::from(label);
+    let mut column = label.chars().count();
+    let mut line_has_words = false;
+    for word in text.split(' ') {
+        let length = word.chars().count();
+        if line_has_words && column + 1 + length > width {
+            out.push('\n');
+            out.push_str(&indent);
+            column = indent.len();
+            line_has_words = false;
+        }
+        if line_has_words {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += length;
+        line_has_words = true;
+    }
+    out.push('\n');
     out
 }
 
@@ -169,5 +196,21 @@ impl miette::Diagnostic for Report<'_> {
             }
         });
         Some(Box::new(labels))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_under_the_label() {
+        let wrapped = wrap("one two three four", "  note: ", 20);
+        assert_eq!(wrapped, "  note: one two\n        three four\n");
+    }
+
+    #[test]
+    fn keeps_an_overlong_word_whole() {
+        assert_eq!(wrap("abcdefghijklmnop", "n: ", 5), "n: abcdefghijklmnop\n");
     }
 }

@@ -22,6 +22,9 @@ pub struct SyntaxTree {
     roots: Vec<NodeId>,
     /// Every comment in the file, in source order.
     pub comments: Vec<Span>,
+    /// The file is not text (binary) and was not parsed, so checks that
+    /// conclude something is missing from the policy set cannot trust it.
+    pub unreadable: bool,
 }
 
 impl SyntaxTree {
@@ -31,6 +34,7 @@ impl SyntaxTree {
             nodes: Vec::new(),
             roots: Vec::new(),
             comments: Vec::new(),
+            unreadable: false,
         }
     }
 

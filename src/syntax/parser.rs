@@ -30,39 +30,53 @@ pub struct ParsedFile {
 /// the statements that could be read and a diagnostic for each that could not.
 pub fn parse_file(file: FileId, source: &SourceFile) -> ParsedFile {
     let mut builder = Builder::new(file, &source.text);
-    if let Some(diagnostic) = unreadable_text(file, source) {
+    if let Some(diagnostic) = binary_content(file, source) {
         builder.diagnostics.push(diagnostic);
+        builder.tree.unreadable = true;
         return builder.finish_without_blocks();
     }
-    match PolicyGrammar::parse(Rule::file, &source.text) {
-        Ok(mut pairs) => {
-            let lines = pairs
-                .next()
-                .map(|file| file.into_inner().filter(|pair| pair.as_rule() == Rule::line));
-            builder.read_lines(lines.into_iter().flatten().collect());
-        }
-        // The catch-all `bad_line` makes every input match; should that ever
-        // change, report where pest stopped rather than give up silently.
-        Err(error) => {
-            let at = error_offset(&error);
-            builder.diagnostics.push(
-                Diagnostic::new(Code::E0001, "this file could not be parsed")
-                    .with_primary(Span::new(file, at, at), "parsing stopped here"),
-            );
-        }
-    }
+    // Invalid UTF-8 is reported once; the text, with the invalid bytes
+    // replaced, is still parsed, as it is usually one stray Latin-1 byte.
+    builder.diagnostics.extend(invalid_utf8(file, source));
+    builder.read_lines(&lines(&source.text));
     builder.finish()
 }
 
-/// Text the grammar should not even look at: invalid UTF-8 or binary data.
-fn unreadable_text(file: FileId, source: &SourceFile) -> Option<Diagnostic> {
-    if let Some(at) = source.invalid_utf8_at {
-        return Some(
-            Diagnostic::new(Code::E0001, "file is not valid UTF-8 text")
-                .with_primary(Span::new(file, at, at + 1), "this byte is not UTF-8")
-                .with_help("policy files are UTF-8 text; save the file as UTF-8"),
-        );
-    }
+/// A line of the file without its line ending, and where it starts.
+#[derive(Clone, Copy, Debug)]
+struct Line<'a> {
+    start: usize,
+    text: &'a str,
+}
+
+/// Splits on LF; a CR before the LF belongs to the line ending.
+fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut start = 0;
+    text.split('\n')
+        .map(|raw| {
+            let line = Line {
+                start,
+                text: raw.strip_suffix('\r').unwrap_or(raw),
+            };
+            start += raw.len() + 1;
+            line
+        })
+        .collect()
+}
+
+fn invalid_utf8(file: FileId, source: &SourceFile) -> Option<Diagnostic> {
+    let at = source.invalid_utf8_at?;
+    let width = source.text[at..].chars().next().map_or(1, char::len_utf8);
+    Some(
+        Diagnostic::new(Code::E0001, "file is not valid UTF-8 text")
+            .with_primary(Span::new(file, at, at + width), "this byte is not UTF-8")
+            .with_help("policy files are UTF-8 text; save the file as UTF-8"),
+    )
+}
+
+/// A file with a NUL byte is not text at all; parsing it would only list
+/// every line as a syntax error.
+fn binary_content(file: FileId, source: &SourceFile) -> Option<Diagnostic> {
     let at = source.text.find('\0')?;
     Some(
         Diagnostic::new(Code::E0001, "file contains a NUL byte and looks binary")
@@ -150,19 +164,33 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn read_lines(&mut self, lines: Vec<Pair<'a, Rule>>) {
+    fn read_lines(&mut self, lines: &[Line<'_>]) {
         let mut skip_next = false;
         for (index, line) in lines.iter().enumerate() {
             if std::mem::take(&mut skip_next) {
                 continue;
             }
-            for part in line.clone().into_inner() {
+            let Some(parsed) = PolicyGrammar::parse(Rule::line, line.text)
+                .ok()
+                .and_then(|mut p| p.next())
+            else {
+                // `line` matches any text without a line break; should that
+                // ever change, say so rather than skip the line silently.
+                let span = self.span(line.start, line.start + line.text.len());
+                self.diagnostics
+                    .push(Diagnostic::new(Code::E0001, "this line could not be read").with_primary(span, "here"));
+                continue;
+            };
+            self.base = line.start;
+            for part in parsed.into_inner() {
                 match part.as_rule() {
                     Rule::comment => self.tree.comments.push(self.trimmed_span(&part)),
                     Rule::bad_line => self.bad_line(&part),
+                    Rule::EOI => {}
                     _ => skip_next = self.statement(part, lines.get(index + 1)),
                 }
             }
+            self.base = 0;
         }
     }
 
@@ -180,7 +208,7 @@ impl<'a> Builder<'a> {
 
     /// Adds one statement. Returns whether the next line was consumed as the
     /// rest of a queue name that spans two lines.
-    fn statement(&mut self, pair: Pair<'_, Rule>, next_line: Option<&Pair<'_, Rule>>) -> bool {
+    fn statement(&mut self, pair: Pair<'_, Rule>, next_line: Option<&Line<'_>>) -> bool {
         let span = self.trimmed_span(&pair);
         match pair.as_rule() {
             Rule::crm_decl => {
@@ -222,6 +250,21 @@ impl<'a> Builder<'a> {
             }
         }
         let Some(name) = name else { return };
+        // `CRM: salesforce` reads as a setting; it is the declaration with
+        // its keyword in the wrong case.
+        if name.value.eq_ignore_ascii_case("crm") {
+            self.diagnostics.push(miscased_keyword(name.span, &name.value, "crm"));
+            let crm = written_value.as_ref().and_then(|w| Crm::from_keyword(&w.value));
+            self.add(
+                NodeKind::Crm(CrmDecl {
+                    written: written_value,
+                    crm,
+                }),
+                span,
+                None,
+            );
+            return;
+        }
         let key = SettingKey::from_name(&name.value);
         let value = key
             .zip(written_value.as_ref())
@@ -240,7 +283,7 @@ impl<'a> Builder<'a> {
         Spanned::new(vocabulary::fold_whitespace(pair.as_str()), self.trimmed_span(pair))
     }
 
-    fn queue_decl(&mut self, pair: Pair<'_, Rule>, mut span: Span, next_line: Option<&Pair<'_, Rule>>) -> bool {
+    fn queue_decl(&mut self, pair: Pair<'_, Rule>, mut span: Span, next_line: Option<&Line<'_>>) -> bool {
         let mut path = Vec::new();
         let mut block = None;
         let mut consumed_next = false;
@@ -322,7 +365,7 @@ impl<'a> Builder<'a> {
     /// line closes it, the name spans lines and both lines are taken as one
     /// statement; otherwise a trailing `{` is taken as opening the block, so
     /// one missing quote does not turn the whole block into errors.
-    fn unterminated_name(&mut self, pair: &Pair<'_, Rule>, next_line: Option<&Pair<'_, Rule>>) -> RecoveredName {
+    fn unterminated_name(&mut self, pair: &Pair<'_, Rule>, next_line: Option<&Line<'_>>) -> RecoveredName {
         let open = self.base + pair.as_span().start();
         let rest = pair.as_str().get(1..).unwrap_or("");
         if let Some(recovered) = next_line.and_then(|next| self.name_across_lines(open, rest, next)) {
@@ -368,9 +411,9 @@ impl<'a> Builder<'a> {
     }
 
     /// `queue "Long` / `name" {`: a name broken over two lines.
-    fn name_across_lines(&mut self, open: usize, first_part: &str, next: &Pair<'_, Rule>) -> Option<RecoveredName> {
-        let next_text = next.as_str();
-        let next_start = self.base + next.as_span().start();
+    fn name_across_lines(&mut self, open: usize, first_part: &str, next: &Line<'_>) -> Option<RecoveredName> {
+        let next_text = next.text;
+        let next_start = next.start;
         let close = closing_quote(next_text)?;
         let after_quote = &next_text[close + 1..];
         let tail = after_quote.split('#').next().unwrap_or("").trim();
@@ -455,7 +498,7 @@ impl<'a> Builder<'a> {
     /// A line pest could not read as a statement: one E0001 (or more, for a
     /// miscased keyword) and as much of the line as can be kept.
     fn bad_line(&mut self, pair: &Pair<'_, Rule>) {
-        let start = pair.as_span().start();
+        let start = self.base + pair.as_span().start();
         let written = BadLine {
             text: pair.as_str(),
             start,
@@ -463,7 +506,9 @@ impl<'a> Builder<'a> {
         // `Queue "A" {` is read as `queue "A" {` after reporting the case;
         // keywords are ASCII, so every offset in the corrected line matches.
         let corrected = written.miscased_keyword().map(|keyword| {
-            self.diagnostics.push(self.miscased_keyword(&written, keyword));
+            let span = self.span(start, start + keyword.len());
+            self.diagnostics
+                .push(miscased_keyword(span, &written.text[..keyword.len()], keyword));
             format!("{keyword}{}", &written.text[keyword.len()..])
         });
         let line = BadLine {
@@ -522,6 +567,10 @@ impl<'a> Builder<'a> {
     /// contents are still syntax-checked but not otherwise used.
     fn keep_braces_balanced(&mut self, line: &BadLine<'_>, kept: Option<NodeId>) {
         let code = line.code();
+        if code.ends_with('}') {
+            self.close_one_line_block(line, kept);
+            return;
+        }
         if !code.ends_with('{') {
             return;
         }
@@ -557,15 +606,16 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn miscased_keyword(&self, line: &BadLine<'_>, keyword: &'static str) -> Diagnostic {
-        let written = &line.text[..keyword.len()];
-        let span = self.span(line.start, line.start + keyword.len());
-        Diagnostic::new(
-            Code::E0001,
-            format!("keyword `{written}` must be written in lower case"),
-        )
-        .with_primary(span, format!("write `{keyword}`"))
-        .with_help("the keywords `crm`, `defaults`, `queue`, `call` and `chat` are lower case")
+    /// `queue "A" { skip record creation: yes }`: the block the kept
+    /// statement opened ends on the same line, so the `}` closes it rather
+    /// than the block around it.
+    fn close_one_line_block(&mut self, line: &BadLine<'_>, kept: Option<NodeId>) {
+        let Some(id) = kept.filter(|&id| self.open_blocks.last() == Some(&id)) else {
+            return;
+        };
+        let at = line.start + line.code().len() - 1;
+        self.close_block(self.span(at, at + 1));
+        debug_assert!(!self.open_blocks.contains(&id));
     }
 
     fn unrecognised_line(&self, line: &BadLine<'_>) -> Diagnostic {
@@ -607,6 +657,15 @@ impl<'a> Builder<'a> {
             diagnostics: self.diagnostics,
         }
     }
+}
+
+fn miscased_keyword(span: Span, written: &str, keyword: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0001,
+        format!("keyword `{written}` must be written in lower case"),
+    )
+    .with_primary(span, format!("write `{keyword}`"))
+    .with_help("the keywords `crm`, `defaults`, `queue`, `call` and `chat` are lower case")
 }
 
 /// Where a statement may stand; `None` if it is fine where it is.

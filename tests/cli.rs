@@ -1,0 +1,328 @@
+//! The `crmpol` binary as a user runs it: exit statuses, where output goes,
+//! `-o` written whole or not at all, and output that depends only on what a
+//! policy means.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn crmpol(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crmpol"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("COLUMNS")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run crmpol")
+}
+
+fn status(output: &Output) -> i32 {
+    output.status.code().expect("exit status, not a signal")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
+}
+
+/// A fresh directory under the target directory, removed and recreated.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).expect("write fixture");
+}
+
+const CLEAN: &str = "tests/fixtures/vendor/1b-skip-account-activity-object-append.crmpol";
+const WARNS: &str = "tests/fixtures/diagnostics/W0203-skip-both.crmpol";
+const FAILS: &str = "tests/fixtures/diagnostics/E0101-same-queue.crmpol";
+
+#[test]
+fn exit_status_is_zero_without_errors() {
+    let output = crmpol(&["check", CLEAN]);
+    assert_eq!(status(&output), 0, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn exit_status_is_one_with_errors() {
+    for command in ["check", "compile"] {
+        let output = crmpol(&[command, FAILS]);
+        assert_eq!(status(&output), 1, "{command}");
+        assert!(stderr(&output).contains("E0101"), "{command}: {}", stderr(&output));
+        assert_eq!(stdout(&output), "", "{command}: no table with errors");
+    }
+}
+
+#[test]
+fn warnings_fail_only_under_deny_warnings() {
+    let lenient = crmpol(&["compile", WARNS]);
+    assert_eq!(status(&lenient), 0);
+    assert!(stderr(&lenient).contains("W0203"));
+    assert!(stdout(&lenient).starts_with("format_version: 1"));
+
+    let strict = crmpol(&["compile", "--deny-warnings", WARNS]);
+    assert_eq!(status(&strict), 1);
+    assert_eq!(stdout(&strict), "", "no table when warnings are denied");
+}
+
+#[test]
+fn exit_status_is_two_when_the_command_cannot_run() {
+    let empty_dir = scratch("no-policies");
+    let unwritable = scratch("unwritable").join("missing-dir").join("table.yaml");
+    let cases: [(&str, Vec<&str>); 4] = [
+        ("missing file", vec!["check", "no/such/file.crmpol"]),
+        (
+            "directory without policies",
+            vec!["check", empty_dir.to_str().expect("utf-8 path")],
+        ),
+        ("unknown option", vec!["check", "--frobnicate", CLEAN]),
+        (
+            "output in a missing directory",
+            vec!["compile", CLEAN, "-o", unwritable.to_str().expect("utf-8 path")],
+        ),
+    ];
+    for (what, args) in cases {
+        let output = crmpol(&args);
+        assert_eq!(status(&output), 2, "{what}: {}", stderr(&output));
+        assert!(!stderr(&output).is_empty(), "{what}: says why");
+    }
+}
+
+#[test]
+fn no_paths_is_a_usage_error() {
+    assert_eq!(status(&crmpol(&["check"])), 2);
+}
+
+#[test]
+fn output_file_is_left_untouched_on_error() {
+    let dir = scratch("untouched");
+    let table = dir.join("table.yaml");
+    write(&table, "previous table\n");
+    let before = std::fs::metadata(&table)
+        .and_then(|meta| meta.modified())
+        .expect("mtime");
+
+    let output = crmpol(&["compile", FAILS, "-o", table.to_str().expect("utf-8 path")]);
+
+    assert_eq!(status(&output), 1);
+    assert_eq!(
+        std::fs::read_to_string(&table).expect("still there"),
+        "previous table\n"
+    );
+    let after = std::fs::metadata(&table)
+        .and_then(|meta| meta.modified())
+        .expect("mtime");
+    assert_eq!(before, after);
+    assert_eq!(files_in(&dir), ["table.yaml"], "no temporary file left behind");
+}
+
+#[test]
+fn output_file_is_written_whole_and_matches_standard_output() {
+    let dir = scratch("written");
+    let table = dir.join("table.json");
+    let to_file = crmpol(&[
+        "compile",
+        "--format",
+        "json",
+        CLEAN,
+        "-o",
+        table.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(status(&to_file), 0, "{}", stderr(&to_file));
+    assert_eq!(stdout(&to_file), "", "the table goes to the file only");
+
+    let to_stdout = crmpol(&["compile", "--format", "json", CLEAN]);
+    assert_eq!(std::fs::read_to_string(&table).expect("written"), stdout(&to_stdout));
+    assert_eq!(files_in(&dir), ["table.json"], "no temporary file left behind");
+}
+
+#[cfg(unix)]
+#[test]
+fn replacing_an_output_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("permissions");
+    let table = dir.join("table.yaml");
+    write(&table, "old\n");
+    std::fs::set_permissions(&table, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let output = crmpol(&["compile", CLEAN, "-o", table.to_str().expect("utf-8 path")]);
+    assert_eq!(status(&output), 0);
+    let mode = std::fs::metadata(&table).expect("written").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_format_is_deterministic_across_runs() {
+    for format in ["yaml", "json", "markdown"] {
+        let runs: Vec<Output> = (0..3)
+            .map(|_| crmpol(&["compile", "--format", format, "policies/"]))
+            .collect();
+        assert_eq!(status(&runs[0]), 0, "{}", stderr(&runs[0]));
+        assert!(!runs[0].stdout.is_empty());
+        assert!(runs.windows(2).all(|pair| pair[0].stdout == pair[1].stdout), "{format}");
+    }
+    // Diagnostics too: a policy set full of errors reports them identically.
+    let first = crmpol(&["check", "--message-format", "json", "tests/fixtures/diagnostics"]);
+    let second = crmpol(&["check", "--message-format", "json", "tests/fixtures/diagnostics"]);
+    assert_eq!(status(&first), 1);
+    assert_eq!(first.stderr, second.stderr);
+}
+
+/// The same policy in two layouts: different indentation, tabs, spacing,
+/// comments, blank lines, CRLF line ends and a byte-order mark.
+const TIDY: &str = r#"crm: salesforce
+
+defaults {
+    map session data to: activity object
+}
+
+queue "Support" {
+    skip account creation: yes
+    append to latest open record: yes
+    queue "Billing" / "Refunds"
+    queue "Billing" {
+        queue "Invoices"
+    }
+    chat {
+        skip record creation: no
+        map session data to: ccaas session
+    }
+}
+"#;
+
+const MESSY: &str = "\u{feff}# reformatted by hand\r\ncrm:salesforce\r\n\r\n\r\ndefaults{\r\n\tmap   session data to :  activity\tobject   # the default\r\n}\r\nqueue \"Support\"{\r\n  skip account creation:yes\r\n      append to latest open record:   yes\r\n\r\n  queue \"Billing\"/\"Refunds\"\r\n  queue \"Billing\" {   # reopened\r\n\t\tqueue \"Invoices\"\r\n  }\r\n  chat {\r\n    skip record creation : no\r\n    map session data to: ccaip session\r\n  }\r\n}";
+
+#[test]
+fn reformatting_a_policy_leaves_its_table_byte_identical() {
+    let dir = scratch("reformatted");
+    let tidy = dir.join("tidy.crmpol");
+    let messy = dir.join("messy.crmpol");
+    write(&tidy, TIDY);
+    write(&messy, MESSY);
+    for format in ["yaml", "json", "markdown"] {
+        let a = crmpol(&["compile", "--format", format, tidy.to_str().expect("utf-8 path")]);
+        let b = crmpol(&["compile", "--format", format, messy.to_str().expect("utf-8 path")]);
+        assert_eq!(status(&a), 0, "{}", stderr(&a));
+        assert_eq!(status(&b), 0, "{}", stderr(&b));
+        assert!(!a.stdout.is_empty());
+        assert_eq!(stdout(&a), stdout(&b), "{format}");
+    }
+}
+
+#[test]
+fn short_format_is_one_quickfix_line_per_diagnostic() {
+    let output = crmpol(&[
+        "check",
+        "--message-format",
+        "short",
+        "tests/fixtures/diagnostics/E0001-misplaced-statements.crmpol",
+    ]);
+    let text = stderr(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    for line in lines {
+        let mut parts = line.splitn(4, ':');
+        let file = parts.next().unwrap_or_default();
+        let line_number = parts.next().unwrap_or_default();
+        let column = parts.next().unwrap_or_default();
+        let rest = parts.next().unwrap_or_default();
+        assert_eq!(file, "tests/fixtures/diagnostics/E0001-misplaced-statements.crmpol");
+        assert!(
+            line_number.parse::<usize>().is_ok() && column.parse::<usize>().is_ok(),
+            "{line}"
+        );
+        assert!(rest.starts_with(" error[E0001]: "), "{line}");
+    }
+}
+
+#[test]
+fn json_format_is_one_object_per_line_with_spans() {
+    let output = crmpol(&[
+        "check",
+        "--message-format",
+        "json",
+        "tests/fixtures/diagnostics/E0101-across-files",
+    ]);
+    let text = stderr(&output);
+    let objects: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    assert_eq!(objects.len(), 1, "{text}");
+    let diagnostic = &objects[0];
+    assert_eq!(diagnostic["code"], "E0101");
+    assert_eq!(diagnostic["severity"], "error");
+    let spans = diagnostic["spans"].as_array().expect("spans");
+    let files: Vec<&str> = spans.iter().filter_map(|span| span["file"].as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "tests/fixtures/diagnostics/E0101-across-files/a.crmpol",
+            "tests/fixtures/diagnostics/E0101-across-files/b.crmpol"
+        ]
+    );
+    assert_eq!(spans[0]["line_start"], 5);
+    assert_eq!(spans[1]["line_start"], 3);
+    assert_eq!(spans[0]["primary"], true);
+}
+
+#[test]
+fn human_format_points_at_both_files_of_a_cross_file_error() {
+    let output = crmpol(&["check", "tests/fixtures/diagnostics/E0101-across-files"]);
+    let text = stderr(&output);
+    assert!(text.contains("E0101-across-files/a.crmpol:5:5"), "{text}");
+    assert!(text.contains("E0101-across-files/b.crmpol:3:5"), "{text}");
+    assert!(text.contains("append turned on here") && text.contains("account lookup skipped here"));
+}
+
+#[test]
+fn color_can_be_forced_and_is_off_otherwise() {
+    let forced = crmpol(&["check", "--color", "always", FAILS]);
+    assert!(stderr(&forced).contains('\u{1b}'), "ANSI colour codes");
+    let piped = crmpol(&["check", FAILS]);
+    assert!(!stderr(&piped).contains('\u{1b}'), "no colour when not a terminal");
+}
+
+#[test]
+fn directories_are_read_recursively_in_sorted_order() {
+    let dir = scratch("sorted");
+    std::fs::create_dir_all(dir.join("b")).expect("dir");
+    write(&dir.join("b/z.crmpol"), "queue \"Third\"\n");
+    write(&dir.join("b/a.crmpol"), "queue \"Second\"\n");
+    write(&dir.join("a.crmpol"), "crm: custom\nqueue \"First\"\n");
+    write(&dir.join("notes.txt"), "not a policy");
+    let output = crmpol(&["compile", "--format", "json", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(status(&output), 0, "{}", stderr(&output));
+    let table: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON table");
+    let queues: Vec<&str> = table["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|entry| entry["queue"][0].as_str())
+        .collect();
+    assert_eq!(queues, ["First", "First", "Second", "Second", "Third", "Third"]);
+}
+
+#[test]
+fn bundled_example_policies_compile_cleanly() {
+    let output = crmpol(&["compile", "--deny-warnings", "policies/"]);
+    assert_eq!(status(&output), 0, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    assert!(stdout(&output).starts_with("format_version: 1\ncrm: "));
+}

@@ -1,0 +1,335 @@
+//! Input that must never crash: every case ends in diagnostics or a table,
+//! never a panic or a stack overflow, and every diagnostic points inside its
+//! file and renders in every format.
+
+use crmpol::render::{self, MessageFormat, RenderOptions};
+use crmpol::{Analysis, SourceFile, SourceSet};
+
+/// A small deterministic generator, so failures reproduce.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        (self.next() % bound as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+fn analyze_bytes(bytes: &[u8]) -> (SourceSet, Analysis) {
+    let mut sources = SourceSet::new();
+    sources.add(SourceFile::from_bytes("input.crmpol", bytes));
+    let analysis = crmpol::analyze(&sources);
+    (sources, analysis)
+}
+
+/// Every span lies inside its file on character boundaries, and every
+/// output format can be produced.
+fn assert_well_formed(sources: &SourceSet, analysis: &Analysis) {
+    for diagnostic in &analysis.diagnostics {
+        assert!(!diagnostic.labels.is_empty(), "{}: no label", diagnostic.message);
+        for label in &diagnostic.labels {
+            let file = sources.get(label.span.file).expect("label in a known file");
+            let span = label.span;
+            assert!(
+                span.start <= span.end && span.end <= file.text.len(),
+                "{span:?} outside the file"
+            );
+            assert!(
+                file.text.is_char_boundary(span.start) && file.text.is_char_boundary(span.end),
+                "{span:?}"
+            );
+        }
+    }
+    let options = RenderOptions::default();
+    for format in [MessageFormat::Human, MessageFormat::Short, MessageFormat::Json] {
+        let text = render::render(&analysis.diagnostics, sources, format, options);
+        assert_eq!(text.is_empty(), analysis.diagnostics.is_empty());
+    }
+    for format in [
+        crmpol::emit::TableFormat::Yaml,
+        crmpol::emit::TableFormat::Json,
+        crmpol::emit::TableFormat::Markdown,
+    ] {
+        crmpol::emit::emit(&analysis.table(), format).expect("table emits");
+    }
+}
+
+fn codes(analysis: &Analysis) -> Vec<&'static str> {
+    analysis.diagnostics.iter().map(|d| d.code.as_str()).collect()
+}
+
+#[test]
+fn empty_file_only_lacks_a_crm() {
+    for text in ["", "\n", "   \n\t\n", "# only a comment", "\u{feff}"] {
+        let (sources, analysis) = analyze_bytes(text.as_bytes());
+        assert_eq!(codes(&analysis), ["E0004"], "{text:?}");
+        assert_well_formed(&sources, &analysis);
+        assert!(analysis.table().entries.is_empty());
+    }
+}
+
+#[test]
+fn binary_garbage_is_one_syntax_error() {
+    let mut random = Lcg(7);
+    let bytes: Vec<u8> = (0..1 << 20).map(|_| random.next() as u8).collect();
+    let (sources, analysis) = analyze_bytes(&bytes);
+    assert_eq!(
+        codes(&analysis),
+        ["E0001"],
+        "binary input is reported once, not line by line"
+    );
+    assert_well_formed(&sources, &analysis);
+}
+
+#[test]
+fn invalid_utf8_is_reported_and_the_rest_still_parsed() {
+    let (sources, analysis) = analyze_bytes(b"crm: zendesk\nqueue \"Caf\xe9\" {\n    skip recrod creation: yes\n}\n");
+    assert_eq!(codes(&analysis), ["E0001", "E0002"]);
+    assert!(analysis.diagnostics[0].message.contains("UTF-8"));
+    assert_well_formed(&sources, &analysis);
+}
+
+#[test]
+fn random_bytes_without_nul_never_crash() {
+    let mut random = Lcg(11);
+    for _ in 0..50 {
+        let length = random.below(4000);
+        let bytes: Vec<u8> = (0..length).map(|_| (random.next() as u8).max(1)).collect();
+        let (sources, analysis) = analyze_bytes(&bytes);
+        assert_well_formed(&sources, &analysis);
+    }
+}
+
+/// Lines built from the language's own tokens, in random order: the input
+/// most likely to reach odd corners of the parser and the checks.
+#[test]
+fn random_token_soup_never_crashes() {
+    let tokens = [
+        "queue",
+        "\"Support\"",
+        "\"Sales\"",
+        "\"\"",
+        "\"open",
+        "/",
+        "{",
+        "}",
+        "{}",
+        "crm:",
+        "salesforce",
+        "kustomer",
+        "defaults",
+        "call",
+        "chat",
+        "Queue",
+        ":",
+        "#",
+        "yes",
+        "no",
+        "maybe",
+        "skip account creation:",
+        "skip record creation:",
+        "skip account lookup:",
+        "append to latest open record:",
+        "records:",
+        "option 3",
+        "map session data to:",
+        "ccaas session",
+        "activity object",
+        "\\\"",
+        "\\n",
+        "\t",
+        " ",
+        "é",
+        "🎧",
+        "\r",
+    ];
+    let mut random = Lcg(3);
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..random.below(40) {
+            for _ in 0..random.below(6) {
+                text.push_str(random.pick(&tokens));
+                text.push(' ');
+            }
+            text.push('\n');
+        }
+        let (sources, analysis) = analyze_bytes(text.as_bytes());
+        assert_well_formed(&sources, &analysis);
+    }
+}
+
+/// Every fixture, damaged in many small ways: a cut, a doubled line, a
+/// deleted brace or quote.
+#[test]
+fn mutated_fixtures_never_crash() {
+    let mut random = Lcg(5);
+    for text in fixture_texts() {
+        for _ in 0..60 {
+            let mutated = mutate(&text, &mut random);
+            let (sources, analysis) = analyze_bytes(&mutated);
+            assert_well_formed(&sources, &analysis);
+        }
+    }
+}
+
+fn fixture_texts() -> Vec<Vec<u8>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut texts = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).expect("fixtures").filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                texts.push(std::fs::read(path).expect("fixture"));
+            }
+        }
+    }
+    assert!(texts.len() > 40);
+    texts
+}
+
+fn mutate(text: &[u8], random: &mut Lcg) -> Vec<u8> {
+    let mut bytes = text.to_vec();
+    if bytes.is_empty() {
+        return bytes;
+    }
+    let at = random.below(bytes.len());
+    match random.below(4) {
+        0 => {
+            let end = (at + random.below(20)).min(bytes.len());
+            bytes.drain(at..end);
+        }
+        1 => {
+            let insert = [b"{".as_slice(), b"}", b"\"", b"\n", b"queue \"X\" {\n", b":", b"\xff"];
+            let piece = insert[random.below(insert.len())];
+            bytes.splice(at..at, piece.iter().copied());
+        }
+        2 => {
+            let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            let line_end = bytes[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |p| at + p + 1);
+            let line = bytes[line_start..line_end].to_vec();
+            bytes.splice(line_start..line_start, line);
+        }
+        _ => {
+            if let Some(brace) = bytes.iter().position(|&b| matches!(b, b'{' | b'}' | b'"')) {
+                bytes.remove(brace);
+            }
+        }
+    }
+    bytes
+}
+
+/// Deep nesting is handled without recursion: shown by running it on a
+/// thread whose stack is far smaller than 3000 frames of any recursive walk.
+fn on_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(work)
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow")
+}
+
+fn nested(depth: usize, closed: bool) -> String {
+    let mut text = String::from("crm: custom\n");
+    for level in 0..depth {
+        text.push_str(&format!("{}queue \"q{level}\" {{\n", " ".repeat(level % 80)));
+    }
+    text.push_str("skip record creation: yes\n");
+    if closed {
+        text.push_str(&"}\n".repeat(depth));
+    }
+    text
+}
+
+#[test]
+fn three_thousand_nested_queues_compile() {
+    let (leaf_depth, entries) = on_small_stack(|| {
+        let (sources, analysis) = analyze_bytes(nested(3000, true).as_bytes());
+        assert!(analysis.diagnostics.is_empty(), "{:?}", codes(&analysis));
+        assert_well_formed(&sources, &analysis);
+        let table = analysis.table();
+        (table.entries[0].queue.len(), table.entries.len())
+    });
+    assert_eq!((leaf_depth, entries), (3000, 2));
+}
+
+#[test]
+fn three_thousand_unclosed_queues_report_each_open_brace() {
+    let codes = on_small_stack(|| {
+        let (sources, analysis) = analyze_bytes(nested(3000, false).as_bytes());
+        assert_well_formed(&sources, &analysis);
+        codes(&analysis)
+    });
+    assert_eq!(codes.len(), 3000);
+    assert!(codes.iter().all(|code| *code == "E0001"));
+}
+
+#[test]
+fn a_three_thousand_step_path_shorthand_compiles() {
+    let depth = on_small_stack(|| {
+        let path: Vec<String> = (0..3000).map(|level| format!("\"q{level}\"")).collect();
+        let text = format!("crm: custom\nqueue {}\n", path.join(" / "));
+        let (_, analysis) = analyze_bytes(text.as_bytes());
+        assert!(analysis.diagnostics.is_empty(), "{:?}", codes(&analysis));
+        analysis.table().entries[0].queue.len()
+    });
+    assert_eq!(depth, 3000);
+}
+
+/// About 50 MB of realistic policy: departments of teams of leaf queues.
+fn fifty_megabytes() -> String {
+    let mut text = String::from("crm: salesforce\ndefaults {\n    map session data to: activity object\n}\n");
+    let mut department = 0;
+    while text.len() < 50_000_000 {
+        text.push_str(&format!(
+            "# Department {department}\nqueue \"Department {department}\" {{\n"
+        ));
+        text.push_str("    skip account creation: yes\n");
+        for team in 0..20 {
+            text.push_str(&format!(
+                "    queue \"Team {team}\" {{\n        append to latest open record: yes\n"
+            ));
+            for leaf in 0..25 {
+                text.push_str(&format!("        queue \"Leaf queue number {leaf} of team {team}\"\n"));
+            }
+            text.push_str("    }\n");
+        }
+        text.push_str("}\n\n");
+        department += 1;
+    }
+    text
+}
+
+#[test]
+fn a_fifty_megabyte_policy_is_checked() {
+    let text = fifty_megabytes();
+    assert!(text.len() >= 50_000_000);
+    let (_, analysis) = analyze_bytes(text.as_bytes());
+    assert!(analysis.diagnostics.is_empty(), "{:?}", codes(&analysis).first());
+    assert!(analysis.policy.entries.len() > 1_000_000);
+}
+
+#[test]
+fn a_fifty_megabyte_line_of_junk_is_one_error() {
+    let line = "x".repeat(50_000_000);
+    let (sources, analysis) = analyze_bytes(format!("crm: custom\n{line}").as_bytes());
+    assert_eq!(codes(&analysis), ["E0001"]);
+    assert_well_formed(&sources, &analysis);
+}

@@ -23,6 +23,7 @@
 //! on a laptop and in CI logs.
 
 use crmpol::emit::{self, TableFormat};
+use crmpol::vocabulary::SettingKey as Key;
 use crmpol::{Analysis, SourceSet};
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -185,32 +186,9 @@ const SUBGROUPS: [&str; 4] = ["Escalations", "Overflow", "After Hours", "Special
 /// Leaves per team, drawn uniformly: about 8.5 on average.
 const TEAM_SIZES: std::ops::RangeInclusive<usize> = 3..=14;
 
-/// The six settings, in the order `crmpol` lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Key {
-    MapSessionDataTo,
-    SkipAccountCreation,
-    SkipRecordCreation,
-    SkipAccountLookup,
-    AppendToLatestOpenRecord,
-    Records,
-}
-
-impl Key {
-    fn name(self) -> &'static str {
-        match self {
-            Key::MapSessionDataTo => "map session data to",
-            Key::SkipAccountCreation => "skip account creation",
-            Key::SkipRecordCreation => "skip record creation",
-            Key::SkipAccountLookup => "skip account lookup",
-            Key::AppendToLatestOpenRecord => "append to latest open record",
-            Key::Records => "records",
-        }
-    }
-
-    fn bit(self) -> u8 {
-        1 << self as u8
-    }
+/// A setting's bit in the generator's mask of settings stated on a queue.
+fn bit(key: Key) -> u8 {
+    1 << key as u8
 }
 
 /// One setting statement. `value`: 0/1 for flags and for the mapping
@@ -473,8 +451,8 @@ struct Generator {
 /// The effective settings after the `defaults` block written by
 /// [`Generator::global_file`], and the keys it sets.
 fn after_defaults() -> (PerChannel<State>, PerChannel<u8>) {
-    let map = Key::MapSessionDataTo.bit();
-    let append = Key::AppendToLatestOpenRecord.bit();
+    let map = bit(Key::MapSessionDataTo);
+    let append = bit(Key::AppendToLatestOpenRecord);
     (
         [
             State::BUILT_IN,
@@ -746,7 +724,7 @@ impl Generator {
                 .filter(|setting| channels.iter().any(|&c| entry[c].get(setting.key) != setting.value))
                 .collect();
             let blocked = |setting: &Setting| {
-                channels.iter().any(|&c| locks[c] & setting.key.bit() != 0)
+                channels.iter().any(|&c| locks[c] & bit(setting.key) != 0)
                     || picked.iter().any(|other| other.key == setting.key)
             };
             if fresh.is_empty() || fresh.iter().any(blocked) {
@@ -761,7 +739,7 @@ impl Generator {
             }
             chosen.after = after;
             for &c in channels {
-                chosen.keys[c] |= fresh.iter().fold(0, |keys, setting| keys | setting.key.bit());
+                chosen.keys[c] |= fresh.iter().fold(0, |keys, setting| keys | bit(setting.key));
             }
             picked.extend(fresh);
         }

@@ -29,15 +29,6 @@ impl Span {
         Span { file, start, end }
     }
 
-    /// The smallest span covering both (which must be in the same file).
-    pub fn to(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
-
     pub fn range(self) -> std::ops::Range<usize> {
         self.start..self.end
     }

@@ -64,12 +64,12 @@ impl SyntaxTree {
     }
 
     /// Top-level statements, in source order.
-    pub fn roots(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+    pub fn roots(&self) -> impl DoubleEndedIterator<Item = (NodeId, &Node)> {
         self.roots.iter().filter_map(|&id| Some((id, self.node(id)?)))
     }
 
     /// The statements directly inside a block, in source order.
-    pub fn children(&self, id: NodeId) -> impl Iterator<Item = (NodeId, &Node)> {
+    pub fn children(&self, id: NodeId) -> impl DoubleEndedIterator<Item = (NodeId, &Node)> {
         self.node(id)
             .map(|node| node.children.as_slice())
             .unwrap_or_default()

@@ -24,3 +24,104 @@ pub fn parse_set(sources: &SourceSet) -> (Vec<SyntaxTree>, Vec<Diagnostic>) {
     }
     (trees, diagnostics)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, SourceFile};
+    use crate::vocabulary::{Channel, SettingKey, SettingValue};
+
+    fn parse(text: &str) -> ParsedFile {
+        parse_file(FileId(0), &SourceFile::from_text("test.crmpol", text))
+    }
+
+    /// A compact picture of the tree: one line per statement, indented.
+    fn outline(tree: &SyntaxTree) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut pending: Vec<(NodeId, usize)> = tree.roots().map(|(id, _)| (id, 0)).rev().collect();
+        while let Some((id, depth)) = pending.pop() {
+            let Some(node) = tree.node(id) else { continue };
+            let what = match &node.kind {
+                NodeKind::Crm(decl) => format!("crm {:?}", decl.crm),
+                NodeKind::Defaults => "defaults".to_owned(),
+                NodeKind::Queue(decl) => {
+                    let names: Vec<&str> = decl.path.iter().map(|name| name.name.as_str()).collect();
+                    format!("queue {names:?}")
+                }
+                NodeKind::Channel(channel) => format!("channel {}", channel.value),
+                NodeKind::Setting(stmt) => format!("{:?} = {:?}", stmt.key, stmt.value),
+                NodeKind::Unparsed => "unparsed".to_owned(),
+            };
+            lines.push(format!("{}{what}", "  ".repeat(depth)));
+            pending.extend(tree.children(id).map(|(child, _)| (child, depth + 1)).rev());
+        }
+        lines
+    }
+
+    #[test]
+    fn builds_nested_blocks_with_paths_and_channels() {
+        let parsed = parse(
+            "crm: zendesk\ndefaults {\n  chat {\n    records: option 2\n  }\n}\n\
+             queue \"A\" / \"B\" {\n  skip account lookup: yes\n  queue \"C\"\n}\n",
+        );
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        assert_eq!(
+            outline(&parsed.tree),
+            [
+                "crm Some(Zendesk)",
+                "defaults",
+                "  channel chat",
+                "    Some(Records) = Some(Records(RecordsOption(2)))",
+                "queue [\"A\", \"B\"]",
+                "  Some(SkipAccountLookup) = Some(Flag(true))",
+                "  queue [\"C\"]",
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_cover_exactly_the_words() {
+        let text = "queue \"Sup\\\"port\" {\n\tskip  record\tcreation :  yes   # why\n}\n";
+        let parsed = parse(text);
+        let (queue_id, queue) = parsed.tree.roots().next().expect("a queue");
+        let NodeKind::Queue(decl) = &queue.kind else {
+            panic!("not a queue")
+        };
+        assert_eq!(decl.path[0].name, "Sup\"port");
+        assert_eq!(&text[decl.path[0].span.range()], "\"Sup\\\"port\"");
+        let block = queue.block.expect("a block");
+        assert_eq!(&text[block.open.range()], "{");
+        assert_eq!(&text[block.close.expect("closed").range()], "}");
+
+        let (_, setting) = parsed.tree.children(queue_id).next().expect("a setting");
+        let NodeKind::Setting(stmt) = &setting.kind else {
+            panic!("not a setting")
+        };
+        assert_eq!(stmt.name.value, "skip record creation");
+        assert_eq!(&text[stmt.name.span.range()], "skip  record\tcreation");
+        assert_eq!(stmt.key, Some(SettingKey::SkipRecordCreation));
+        assert_eq!(stmt.value, Some(SettingValue::Flag(true)));
+        assert_eq!(&text[setting.span.range()], "skip  record\tcreation :  yes");
+        assert_eq!(&text[parsed.tree.comments[0].range()], "# why");
+    }
+
+    #[test]
+    fn empty_block_on_one_line_is_closed() {
+        let parsed = parse("queue \"A\" {}\nqueue \"B\" { }\n");
+        assert!(parsed.diagnostics.is_empty());
+        for (_, node) in parsed.tree.roots() {
+            assert!(node.block.and_then(|block| block.close).is_some());
+        }
+    }
+
+    #[test]
+    fn crlf_line_ends_are_not_part_of_values() {
+        let parsed = parse("crm: custom\r\nqueue \"A\" {\r\n    call {\r\n        records: option 1\r\n    }\r\n}\r\n");
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let channel = parsed.tree.nodes().find_map(|(_, node)| match &node.kind {
+            NodeKind::Channel(channel) => Some(channel.value),
+            _ => None,
+        });
+        assert_eq!(channel, Some(Channel::Call));
+    }
+}

@@ -126,8 +126,8 @@ impl Container {
 struct Builder<'a> {
     file: FileId,
     text: &'a str,
-    /// Added to pest offsets: 0 for the whole-file parse, the line's start
-    /// when a single bad line is re-parsed on its own.
+    /// Added to pest offsets: pest sees one line at a time, so this is the
+    /// file offset where that line starts.
     base: usize,
     tree: SyntaxTree,
     diagnostics: Vec<Diagnostic>,
@@ -456,7 +456,14 @@ impl<'a> Builder<'a> {
             self.diagnostics.push(diagnostic);
         }
         let id = self.tree.push(self.open_blocks.last().copied(), kind, span);
-        let Some(block) = block else { return };
+        if let Some(block) = block {
+            self.open_block(id, block);
+        }
+    }
+
+    /// Gives a statement its block; an empty `{}` is closed at once, any
+    /// other block stays open until its `}`.
+    fn open_block(&mut self, id: NodeId, block: BlockStart) {
         if let Some(node) = self.tree.node_mut(id) {
             node.block = Some(Block {
                 open: block.span,
@@ -484,14 +491,18 @@ impl<'a> Builder<'a> {
 
     /// Re-reads a line on its own as `text` (the line itself, or the line
     /// with a keyword's case corrected) and adds the statement it starts
-    /// with, if any. Returns the statement added.
-    fn salvage_statement(&mut self, text: &str, line_start: usize) -> Option<NodeId> {
+    /// with, if that statement ends by `within` (where the line goes wrong).
+    /// Returns the statement added.
+    fn salvage_statement(&mut self, text: &str, line_start: usize, within: usize) -> Option<NodeId> {
         let mut pairs = PolicyGrammar::parse(Rule::statement_prefix, text).ok()?;
         let statement = pairs.next()?.into_inner().next()?;
+        if statement.as_span().end() > within {
+            return None;
+        }
         let before = self.tree.len();
-        self.base = line_start;
+        let outer_base = std::mem::replace(&mut self.base, line_start);
         self.statement(statement, None);
-        self.base = 0;
+        self.base = outer_base;
         (self.tree.len() > before).then_some(NodeId(before))
     }
 
@@ -520,7 +531,7 @@ impl<'a> Builder<'a> {
                 self.diagnostics.push(self.unrecognised_line(&line));
                 None
             }
-            Some(Ok(_)) => self.salvage_statement(line.text, start),
+            Some(Ok(_)) => self.salvage_statement(line.text, start, line.text.len()),
             Some(Err(error)) => self.statement_with_junk(&line, &error),
         };
         self.keep_braces_balanced(&line, kept);
@@ -531,16 +542,7 @@ impl<'a> Builder<'a> {
     fn statement_with_junk(&mut self, line: &BadLine<'_>, error: &pest::error::Error<Rule>) -> Option<NodeId> {
         let at_in_line = error_offset(error).min(line.text.len());
         let at = line.start + at_in_line;
-        let has_prefix = PolicyGrammar::parse(Rule::statement_prefix, line.text)
-            .ok()
-            .and_then(|mut pairs| pairs.next())
-            .and_then(|prefix| prefix.into_inner().next())
-            .is_some_and(|statement| statement.as_span().end() <= at_in_line);
-        let kept = if has_prefix {
-            self.salvage_statement(line.text, line.start)
-        } else {
-            None
-        };
+        let kept = self.salvage_statement(line.text, line.start, at_in_line);
         let expected = expected_phrases(error);
         let found = found_at(self.text, at, line.end());
         let message = match expected.as_str() {
@@ -589,15 +591,7 @@ impl<'a> Builder<'a> {
             })
         });
         match kept_without_block {
-            Some(id) => {
-                if let Some(node) = self.tree.node_mut(id) {
-                    node.block = Some(Block {
-                        open: brace.span,
-                        close: None,
-                    });
-                }
-                self.open_blocks.push(id);
-            }
+            Some(id) => self.open_block(id, brace),
             None if kept.is_some() => {}
             None => {
                 let span = self.span(line.start, line.start + code.len());

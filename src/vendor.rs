@@ -194,8 +194,8 @@ pub fn records_options_deciders(choices: &Choices) -> &'static [SettingKey] {
 }
 
 /// Whether the CRM integration can skip account and record creation. The
-/// newer vendor statement names Salesforce, Zendesk, ServiceNow and custom
-/// CRM integrations.
+/// newer vendor statement lists four: Salesforce, Zendesk, ServiceNow and a
+/// custom CRM (an older one had only Salesforce and custom).
 pub fn crm_supports_skipping(crm: Crm) -> bool {
     matches!(crm, Crm::Salesforce | Crm::Zendesk | Crm::Servicenow | Crm::Custom)
 }

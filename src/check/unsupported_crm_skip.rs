@@ -1,6 +1,5 @@
 //! E0104: account or record creation skipped with a CRM whose integration
-//! cannot skip it. Skipping works with Salesforce, Zendesk, ServiceNow and
-//! custom CRM integrations.
+//! cannot skip it; only four integrations can (see `vendor::crm_supports_skipping`).
 
 use super::causes::{CauseGroups, affected_note};
 use super::{CheckContext, CheckRule};

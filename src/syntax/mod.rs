@@ -124,4 +124,18 @@ mod tests {
         });
         assert_eq!(channel, Some(Channel::Call));
     }
+
+    #[test]
+    fn a_slash_inside_quotes_is_part_of_the_name() {
+        let parsed = parse("queue \"A/B\"\nqueue \"A\" / \"B\"\n");
+        let paths: Vec<Vec<String>> = parsed
+            .tree
+            .roots()
+            .filter_map(|(_, node)| match &node.kind {
+                NodeKind::Queue(decl) => Some(decl.path.iter().map(|name| name.name.clone()).collect()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(paths, [vec!["A/B".to_owned()], vec!["A".to_owned(), "B".to_owned()]]);
+    }
 }

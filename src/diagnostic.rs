@@ -141,6 +141,69 @@ pub struct Label {
     pub style: LabelStyle,
 }
 
+/// Replace the bytes under `span` with `replacement` (empty to delete, an
+/// empty span to insert).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, replacement: impl Into<String>) -> Edit {
+        Edit {
+            span,
+            replacement: replacement.into(),
+        }
+    }
+
+    pub fn delete(span: Span) -> Edit {
+        Edit::replace(span, "")
+    }
+
+    pub fn insert(at: Span, text: impl Into<String>) -> Edit {
+        Edit::replace(Span::new(at.file, at.start, at.start), text)
+    }
+}
+
+/// Whether a fix may be applied without a person choosing it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Mechanical and surely what was meant: `crmpol check --fix` applies it
+    /// when it is the diagnostic's only fix.
+    MachineApplicable,
+    /// A reasonable edit that a person should choose (an editor offers it).
+    MaybeIncorrect,
+}
+
+/// One way to resolve a diagnostic: edits that belong together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, as an imperative: "remove this line".
+    pub description: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn machine_applicable(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            description: description.into(),
+            applicability: Applicability::MachineApplicable,
+            edits,
+        }
+    }
+
+    pub fn maybe_incorrect(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            description: description.into(),
+            applicability: Applicability::MaybeIncorrect,
+            edits,
+        }
+    }
+}
+
 /// One finding about a policy set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -152,6 +215,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// Ways to resolve it, best first; empty when only a person can decide.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -163,6 +228,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             notes: Vec::new(),
+            fixes: Vec::new(),
         }
     }
 
@@ -192,6 +258,20 @@ impl Diagnostic {
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
+    }
+
+    /// The fix `--fix` may apply on its own: the only fix there is, and a
+    /// mechanical one. With two candidate fixes, choosing is a person's job.
+    pub fn automatic_fix(&self) -> Option<&Fix> {
+        match self.fixes.as_slice() {
+            [only] if only.applicability == Applicability::MachineApplicable => Some(only),
+            _ => None,
+        }
     }
 
     /// Where the diagnostic is reported: its first primary label.

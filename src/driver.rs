@@ -1,11 +1,12 @@
-//! The `check` and `compile` commands as library functions.
+//! The commands (`check`, `compile`, `explain`) as library functions.
 //!
 //! In: the options a command line gave. Out: what to print on standard
-//! output and standard error, and the exit status; `-o` files are written
-//! here, atomically. `main.rs` only parses arguments and prints.
+//! output and standard error, and the exit status; files (`-o`, `--fix`)
+//! are written here, atomically. `main.rs` only parses arguments and prints.
 
-use crate::diagnostic::{Diagnostic, Tally};
+use crate::diagnostic::{Code, Diagnostic, Tally};
 use crate::emit::{self, TableFormat};
+use crate::fix;
 use crate::render::{self, MessageFormat, RenderOptions};
 use crate::source::SourceSet;
 use std::io::Write;
@@ -57,23 +58,62 @@ pub struct CommonOptions {
     pub message_format: MessageFormat,
     pub deny_warnings: bool,
     pub render: RenderOptions,
+    /// How many diagnostics the formats for people show; 0 shows all.
+    pub max_diagnostics: usize,
 }
 
-/// `crmpol check`: parse and check, print diagnostics, write nothing.
-pub fn check(options: &CommonOptions) -> CommandOutput {
-    let sources = match SourceSet::load(&options.paths) {
+/// The default of `--max-diagnostics`.
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 50;
+
+/// `crmpol check`: parse and check, print diagnostics on standard output
+/// (they are what the command is for). With `fix`, first apply every
+/// automatic fix, writing each changed file atomically, and report each fix
+/// on standard error.
+pub fn check(options: &CommonOptions, fix: bool) -> CommandOutput {
+    let mut sources = match SourceSet::load(&options.paths) {
         Ok(sources) => sources,
         Err(error) => return CommandOutput::could_not_run(error),
     };
+    let mut stderr = String::new();
+    if fix {
+        match fix_in_place(&mut sources) {
+            Ok(report) => stderr = report,
+            Err(error) => return CommandOutput::could_not_run(error),
+        }
+    }
     let analysis = crate::analyze(&sources);
     CommandOutput {
-        stdout: String::new(),
-        stderr: render_diagnostics(&analysis.diagnostics, &sources, options),
+        stdout: report(&analysis.diagnostics, &sources, options),
+        stderr,
         status: status_of(&analysis.diagnostics, options.deny_warnings),
     }
 }
 
+/// Applies every automatic fix, then writes each changed file atomically.
+/// Returns the report of what was fixed.
+fn fix_in_place(sources: &mut SourceSet) -> Result<String, String> {
+    let original: Vec<String> = sources.iter().map(|(_, file)| file.text.clone()).collect();
+    let report: String = fix::fix_all(sources)
+        .iter()
+        .map(|applied| {
+            let file = sources.name(applied.file);
+            format!(
+                "fixed {file}:{}: {} [{}]\n",
+                applied.line, applied.description, applied.code
+            )
+        })
+        .collect();
+    for ((_, file), before) in sources.iter().zip(&original) {
+        if file.text != *before {
+            write_atomically(Path::new(&file.path), &file.to_bytes())
+                .map_err(|error| format!("cannot write `{}`: {}", file.name, why(&error)))?;
+        }
+    }
+    Ok(report)
+}
+
 /// `crmpol compile`: check, then print the table or write it to `output`.
+/// Diagnostics go to standard error, as standard output may carry the table.
 /// With errors nothing is printed or written, and an existing `output` file
 /// is left as it was.
 pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Path>) -> CommandOutput {
@@ -82,7 +122,7 @@ pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Pat
         Err(error) => return CommandOutput::could_not_run(error),
     };
     let analysis = crate::analyze(&sources);
-    let stderr = render_diagnostics(&analysis.diagnostics, &sources, options);
+    let stderr = report(&analysis.diagnostics, &sources, options);
     let status = status_of(&analysis.diagnostics, options.deny_warnings);
     if status != ExitStatus::Success {
         return CommandOutput {
@@ -117,8 +157,70 @@ pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Pat
     }
 }
 
-fn render_diagnostics(diagnostics: &[Diagnostic], sources: &SourceSet, options: &CommonOptions) -> String {
-    render::render(diagnostics, sources, options.message_format, options.render)
+/// `crmpol explain CODE`: the code's entry of `docs/diagnostics.md`.
+pub fn explain(code: &str) -> CommandOutput {
+    let Some(code) = Code::parse(code) else {
+        let known: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
+        return CommandOutput::could_not_run(format!("unknown code `{code}`; the codes are {}", known.join(", ")));
+    };
+    let Some(documentation) = code.documentation() else {
+        return CommandOutput::could_not_run(format!("no documentation for {code}"));
+    };
+    CommandOutput {
+        stdout: format!("{code} {}\n\n{documentation}\n", code.title()),
+        stderr: String::new(),
+        status: ExitStatus::Success,
+    }
+}
+
+/// Diagnostics in the chosen format. Formats for people show at most
+/// `max_diagnostics` and say how many more there are; the human format ends
+/// with a summary line.
+fn report(diagnostics: &[Diagnostic], sources: &SourceSet, options: &CommonOptions) -> String {
+    let format = options.message_format;
+    let limit = match options.max_diagnostics {
+        0 => diagnostics.len(),
+        max if format.is_for_people() => max.min(diagnostics.len()),
+        _ => diagnostics.len(),
+    };
+    let (shown, hidden) = diagnostics.split_at(limit);
+    let mut text = render::render(shown, sources, format, options.render);
+    if !hidden.is_empty() {
+        let noun = if hidden.len() == 1 { "diagnostic" } else { "diagnostics" };
+        text.push_str(&format!(
+            "{} more {noun} not shown (use --max-diagnostics 0 to see them all)\n",
+            hidden.len()
+        ));
+    }
+    if format == MessageFormat::Human && !diagnostics.is_empty() {
+        text.push_str(&summary(diagnostics));
+        text.push('\n');
+    }
+    text
+}
+
+/// "2 errors, 3 warnings in 4 files": the files are those with diagnostics.
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let tally = Tally::of(diagnostics);
+    let mut files: Vec<_> = diagnostics
+        .iter()
+        .filter_map(|d| d.primary_span().map(|span| span.file))
+        .collect();
+    files.sort();
+    files.dedup();
+    let counts: Vec<String> = [
+        (tally.errors, "error", "errors"),
+        (tally.warnings, "warning", "warnings"),
+    ]
+    .into_iter()
+    .filter(|(count, _, _)| *count > 0)
+    .map(|(count, one, many)| plural(count, one, many))
+    .collect();
+    format!("{} in {}", counts.join(", "), plural(files.len(), "file", "files"))
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 fn status_of(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitStatus {

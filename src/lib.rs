@@ -20,6 +20,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod driver;
 pub mod emit;
+pub mod fix;
 pub mod render;
 pub mod resolve;
 pub mod source;

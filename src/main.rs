@@ -18,10 +18,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse and check a policy set; print diagnostics, write nothing.
+    /// Parse and check a policy set; print diagnostics.
     Check {
         #[command(flatten)]
         common: Common,
+        /// Apply every fix that is mechanical and unambiguous, in place.
+        #[arg(long)]
+        fix: bool,
     },
     /// Check a policy set, then print or write its decision table.
     Compile {
@@ -33,6 +36,11 @@ enum Command {
         /// Write the table to FILE (atomically, and only without errors).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Explain a diagnostic code, such as E0101.
+    Explain {
+        /// The code.
+        code: String,
     },
 }
 
@@ -50,6 +58,9 @@ struct Common {
     /// When to colour human-format diagnostics.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+    /// Show at most N diagnostics in the human, short and github formats (0: all).
+    #[arg(long, value_name = "N", default_value_t = driver::DEFAULT_MAX_DIAGNOSTICS)]
+    max_diagnostics: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -57,6 +68,8 @@ enum MessageFormatArg {
     Human,
     Short,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -74,11 +87,13 @@ enum ColorArg {
 }
 
 impl Common {
-    fn options(self) -> CommonOptions {
+    /// `diagnostics_to_terminal`: whether the stream the command prints its
+    /// diagnostics on is a terminal (for `--color auto`).
+    fn options(self, diagnostics_to_terminal: bool) -> CommonOptions {
         let color = match self.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
-            ColorArg::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            ColorArg::Auto => diagnostics_to_terminal && std::env::var_os("NO_COLOR").is_none(),
         };
         let width = std::env::var("COLUMNS")
             .ok()
@@ -91,9 +106,12 @@ impl Common {
                 MessageFormatArg::Human => MessageFormat::Human,
                 MessageFormatArg::Short => MessageFormat::Short,
                 MessageFormatArg::Json => MessageFormat::Json,
+                MessageFormatArg::Sarif => MessageFormat::Sarif,
+                MessageFormatArg::Github => MessageFormat::Github,
             },
             deny_warnings: self.deny_warnings,
             render: RenderOptions { color, width },
+            max_diagnostics: self.max_diagnostics,
         }
     }
 }
@@ -101,15 +119,20 @@ impl Common {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = match cli.command {
-        Command::Check { common } => driver::check(&common.options()),
+        Command::Check { common, fix } => driver::check(&common.options(std::io::stdout().is_terminal()), fix),
         Command::Compile { common, format, output } => {
             let format = match format {
                 FormatArg::Yaml => TableFormat::Yaml,
                 FormatArg::Json => TableFormat::Json,
                 FormatArg::Markdown => TableFormat::Markdown,
             };
-            driver::compile(&common.options(), format, output.as_deref())
+            driver::compile(
+                &common.options(std::io::stderr().is_terminal()),
+                format,
+                output.as_deref(),
+            )
         }
+        Command::Explain { code } => driver::explain(&code),
     };
     print(&output);
     ExitCode::from(output.status.code())

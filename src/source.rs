@@ -52,43 +52,58 @@ impl<T> Spanned<T> {
 pub struct SourceFile {
     /// The name diagnostics show: the path as found from the command line.
     pub name: String,
+    /// Where the file was read from (for in-memory files, the name).
+    pub path: String,
     pub text: String,
     /// Byte offset of the first byte that was not valid UTF-8, if any.
     pub invalid_utf8_at: Option<usize>,
+    /// The file started with a byte-order mark (not part of `text`); a
+    /// rewritten file gets it back.
+    pub had_bom: bool,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
     /// A file from raw bytes: strips a leading BOM and notes invalid UTF-8.
     pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> SourceFile {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
+        let had_bom = without_bom.is_some();
+        let bytes = without_bom.unwrap_or(bytes);
         let (text, invalid_utf8_at) = match std::str::from_utf8(bytes) {
             Ok(text) => (text.to_owned(), None),
             Err(error) => (String::from_utf8_lossy(bytes).into_owned(), Some(error.valid_up_to())),
         };
-        SourceFile::build(name.into(), text, invalid_utf8_at)
+        SourceFile::build(name.into(), text, invalid_utf8_at, had_bom)
     }
 
     /// A file from text already in memory (tests, editors, standard input).
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_owned(),
-            None => text,
-        };
-        SourceFile::build(name.into(), text, None)
+        match text.strip_prefix('\u{feff}') {
+            Some(rest) => SourceFile::build(name.into(), rest.to_owned(), None, true),
+            None => SourceFile::build(name.into(), text, None, false),
+        }
     }
 
-    fn build(name: String, text: String, invalid_utf8_at: Option<usize>) -> SourceFile {
+    fn build(name: String, text: String, invalid_utf8_at: Option<usize>, had_bom: bool) -> SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
         SourceFile {
+            path: name.clone(),
             name,
             text,
             invalid_utf8_at,
+            had_bom,
             line_starts,
         }
+    }
+
+    /// The file's bytes as they should be written back: the text, with the
+    /// byte-order mark it was read with.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let bom: &[u8] = if self.had_bom { b"\xEF\xBB\xBF" } else { b"" };
+        [bom, self.text.as_bytes()].concat()
     }
 
     /// Zero-based index of the line holding `offset`.
@@ -131,6 +146,32 @@ impl SourceFile {
             offset -= 1;
         }
         offset
+    }
+
+    /// The whole lines a span touches, from the first line's start through
+    /// the last line's ending: what deleting a statement removes.
+    pub fn full_lines(&self, span: Span) -> Span {
+        let first = self.line_index(span.start);
+        let last = self.line_index(span.end.saturating_sub(1).max(span.start));
+        let start = self.line_starts.get(first).copied().unwrap_or(0);
+        let end = self.line_starts.get(last + 1).copied().unwrap_or(self.text.len());
+        Span::new(span.file, start, end)
+    }
+
+    /// The blanks a line starts with, for text inserted beside it.
+    pub fn indentation_at(&self, offset: usize) -> &str {
+        let start = self.line_starts.get(self.line_index(offset)).copied().unwrap_or(0);
+        let line = &self.text[start..];
+        let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+        &line[..width]
+    }
+
+    /// The file's line ending, so inserted lines match the lines around them.
+    pub fn line_ending(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(at) if at > 0 && self.text.as_bytes()[at - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
     }
 
     /// The text under a span, or "" if the span does not fit this file.
@@ -179,9 +220,21 @@ impl SourceSet {
                 path: path.clone(),
                 reason: error.to_string(),
             })?;
-            set.add(SourceFile::from_bytes(display_name(&path), &bytes));
+            let mut file = SourceFile::from_bytes(display_name(&path), &bytes);
+            file.path = path.display().to_string();
+            set.add(file);
         }
         Ok(set)
+    }
+
+    /// Puts new text in place of a file's (after fixes), keeping its name,
+    /// path and byte-order mark.
+    pub fn replace_text(&mut self, id: FileId, text: String) {
+        if let Some(file) = self.files.get_mut(id.0) {
+            let mut replaced = SourceFile::build(file.name.clone(), text, None, file.had_bom);
+            replaced.path = file.path.clone();
+            *file = replaced;
+        }
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {

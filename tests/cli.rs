@@ -53,12 +53,19 @@ fn exit_status_is_zero_without_errors() {
 
 #[test]
 fn exit_status_is_one_with_errors() {
-    for command in ["check", "compile"] {
-        let output = crmpol(&[command, FAILS]);
-        assert_eq!(status(&output), 1, "{command}");
-        assert!(stderr(&output).contains("E0101"), "{command}: {}", stderr(&output));
-        assert_eq!(stdout(&output), "", "{command}: no table with errors");
-    }
+    let check = crmpol(&["check", FAILS]);
+    assert_eq!(status(&check), 1);
+    assert!(
+        stdout(&check).contains("E0101"),
+        "check prints its findings: {}",
+        stdout(&check)
+    );
+    assert_eq!(stderr(&check), "");
+
+    let compile = crmpol(&["compile", FAILS]);
+    assert_eq!(status(&compile), 1);
+    assert!(stderr(&compile).contains("E0101"), "compile keeps stdout for the table");
+    assert_eq!(stdout(&compile), "", "no table with errors");
 }
 
 #[test]
@@ -181,7 +188,8 @@ fn every_format_is_deterministic_across_runs() {
     let first = crmpol(&["check", "--message-format", "json", "tests/fixtures/diagnostics"]);
     let second = crmpol(&["check", "--message-format", "json", "tests/fixtures/diagnostics"]);
     assert_eq!(status(&first), 1);
-    assert_eq!(first.stderr, second.stderr);
+    assert!(!first.stdout.is_empty());
+    assert_eq!(first.stdout, second.stdout);
 }
 
 /// The same policy in two layouts: different indentation, tabs, spacing,
@@ -233,7 +241,7 @@ fn short_format_is_one_quickfix_line_per_diagnostic() {
         "short",
         "tests/fixtures/diagnostics/E0001-misplaced-statements.crmpol",
     ]);
-    let text = stderr(&output);
+    let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     for line in lines {
@@ -259,7 +267,7 @@ fn json_format_is_one_object_per_line_with_spans() {
         "json",
         "tests/fixtures/diagnostics/E0101-across-files",
     ]);
-    let text = stderr(&output);
+    let text = stdout(&output);
     let objects: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).expect("each line is JSON"))
@@ -285,7 +293,7 @@ fn json_format_is_one_object_per_line_with_spans() {
 #[test]
 fn human_format_points_at_both_files_of_a_cross_file_error() {
     let output = crmpol(&["check", "tests/fixtures/diagnostics/E0101-across-files"]);
-    let text = stderr(&output);
+    let text = stdout(&output);
     assert!(text.contains("E0101-across-files/a.crmpol:5:5"), "{text}");
     assert!(text.contains("E0101-across-files/b.crmpol:3:5"), "{text}");
     assert!(text.contains("append turned on here") && text.contains("account lookup skipped here"));
@@ -294,9 +302,9 @@ fn human_format_points_at_both_files_of_a_cross_file_error() {
 #[test]
 fn color_can_be_forced_and_is_off_otherwise() {
     let forced = crmpol(&["check", "--color", "always", FAILS]);
-    assert!(stderr(&forced).contains('\u{1b}'), "ANSI colour codes");
+    assert!(stdout(&forced).contains('\u{1b}'), "ANSI colour codes");
     let piped = crmpol(&["check", FAILS]);
-    assert!(!stderr(&piped).contains('\u{1b}'), "no colour when not a terminal");
+    assert!(!stdout(&piped).contains('\u{1b}'), "no colour when not a terminal");
 }
 
 #[test]
@@ -325,4 +333,161 @@ fn bundled_example_policies_compile_cleanly() {
     assert_eq!(status(&output), 0, "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
     assert!(stdout(&output).starts_with("format_version: 1\ncrm: "));
+}
+
+#[test]
+fn human_format_ends_with_a_summary_and_caps_the_list() {
+    let all = crmpol(&["check", "tests/fixtures/diagnostics/E0001-misplaced-statements.crmpol"]);
+    assert!(stdout(&all).ends_with("\n3 errors in 1 file\n"), "{}", stdout(&all));
+
+    let capped = crmpol(&[
+        "check",
+        "--max-diagnostics",
+        "1",
+        "tests/fixtures/diagnostics/E0001-misplaced-statements.crmpol",
+    ]);
+    let text = stdout(&capped);
+    assert_eq!(text.matches("× ").count(), 1, "{text}");
+    assert!(text.contains("2 more diagnostics not shown"), "{text}");
+    assert!(
+        text.ends_with("3 errors in 1 file\n"),
+        "the summary counts all of them: {text}"
+    );
+
+    let short = crmpol(&[
+        "check",
+        "--message-format",
+        "short",
+        "--max-diagnostics",
+        "2",
+        "tests/fixtures/diagnostics",
+    ]);
+    let text = stdout(&short);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "two diagnostics and the closing line");
+    assert!(lines[2].ends_with("more diagnostics not shown (use --max-diagnostics 0 to see them all)"));
+}
+
+#[test]
+fn tool_formats_are_never_capped() {
+    let json = crmpol(&[
+        "check",
+        "--message-format",
+        "json",
+        "--max-diagnostics",
+        "1",
+        "tests/fixtures/diagnostics",
+    ]);
+    let everything = crmpol(&["check", "--message-format", "json", "tests/fixtures/diagnostics"]);
+    assert!(stdout(&json).lines().count() > 40);
+    assert_eq!(json.stdout, everything.stdout);
+}
+
+#[test]
+fn explain_prints_the_documented_entry() {
+    let output = crmpol(&["explain", "e0101"]);
+    assert_eq!(status(&output), 0);
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("E0101 append to the latest open record without an account lookup\n\n"),
+        "{text}"
+    );
+    let documentation = crmpol::Code::E0101.documentation().expect("documented");
+    assert!(text.contains(documentation));
+
+    let unknown = crmpol(&["explain", "E9999"]);
+    assert_eq!(status(&unknown), 2);
+    assert!(stderr(&unknown).contains("unknown code `E9999`"));
+}
+
+#[test]
+fn github_format_is_one_workflow_command_per_diagnostic() {
+    let output = crmpol(&[
+        "check",
+        "--message-format",
+        "github",
+        "tests/fixtures/diagnostics/E0101-across-files",
+    ]);
+    assert_eq!(
+        stdout(&output),
+        "::error file=tests/fixtures/diagnostics/E0101-across-files/a.crmpol,line=5,col=5,endLine=5,endColumn=38,\
+         title=E0101 append to the latest open record without an account lookup::cannot append to the latest \
+         open record when account lookup is skipped%0Ahelp: remove one of the two: without a lookup there is no \
+         account, so no open record to append to\n"
+    );
+}
+
+/// Two files with mechanical mistakes, copied to a scratch directory; one
+/// has a byte-order mark and CRLF line ends, which fixing must keep.
+fn fixable_copy(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    write(
+        &dir.join("a.crmpol"),
+        "\u{feff}CRM: salesforce\r\n\r\nqueue \"Support\" {\r\n    skip recrod creation: yes\r\n    \
+         skip account lookup: yes\r\n    queue Billing\r\n}\r\n",
+    );
+    write(
+        &dir.join("b.crmpol"),
+        "queue \"Support\" {\n    queue \"Refunds\" {\n        skip record creation: yes\n    }\n}\n",
+    );
+    dir
+}
+
+#[test]
+fn fix_repairs_mechanical_mistakes_in_place_and_reports_them() {
+    let dir = fixable_copy("fix");
+    let output = crmpol(&[
+        "check",
+        "--fix",
+        "--message-format",
+        "short",
+        dir.to_str().expect("utf-8 path"),
+    ]);
+    let report = stderr(&output);
+    for expected in [
+        "write `crm` [E0001]",
+        "write `skip record creation` [E0002]",
+        "[E0102]",
+        "quote the name",
+        "[W0201]",
+    ] {
+        assert!(report.contains(expected), "{expected} missing from:\n{report}");
+    }
+    let fixed = std::fs::read(dir.join("a.crmpol")).expect("fixed file");
+    assert_eq!(
+        String::from_utf8(fixed).expect("UTF-8"),
+        "\u{feff}crm: salesforce\r\n\r\nqueue \"Support\" {\r\n    skip record creation: yes\r\n    \
+         skip account creation: yes\r\n    skip account lookup: yes\r\n    queue \"Billing\"\r\n}\r\n",
+        "byte-order mark and CRLF kept, every fix applied"
+    );
+    let b = std::fs::read_to_string(dir.join("b.crmpol")).expect("fixed file");
+    assert_eq!(b, "queue \"Support\" {\n    queue \"Refunds\" {\n    }\n}\n");
+    assert_eq!(
+        files_in(&dir),
+        ["a.crmpol", "b.crmpol"],
+        "no temporary file left behind"
+    );
+    // What is left is the data-loss warning: both creations are skipped now.
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    assert!(stdout(&output).contains("W0203"));
+}
+
+#[test]
+fn fix_run_twice_changes_nothing_the_second_time() {
+    let dir = fixable_copy("fix-twice");
+    let path = dir.to_str().expect("utf-8 path");
+    let read_both = || ["a.crmpol", "b.crmpol"].map(|name| std::fs::read(dir.join(name)).expect("file"));
+    crmpol(&["check", "--fix", path]);
+    let after_first = read_both();
+    let modified = std::fs::metadata(dir.join("a.crmpol"))
+        .and_then(|meta| meta.modified())
+        .expect("mtime");
+
+    let second = crmpol(&["check", "--fix", path]);
+    assert_eq!(stderr(&second), "", "nothing left to fix");
+    assert_eq!(after_first, read_both());
+    let unchanged = std::fs::metadata(dir.join("a.crmpol"))
+        .and_then(|meta| meta.modified())
+        .expect("mtime");
+    assert_eq!(modified, unchanged, "an unchanged file is not rewritten");
 }

@@ -3,8 +3,9 @@
 //! latest open record cannot be found without looking the account up.
 
 use super::causes::{CauseGroups, affected_note};
+use super::edits::remove_line;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::Source;
 use crate::vocabulary::SettingKey;
 
@@ -45,7 +46,15 @@ impl CheckRule for AppendWithoutLookup {
                         "remove one of the two: without a lookup there is no account, so no open record to append to",
                     )
                     .with_note("the portal hides the append option once account lookup is skipped")
-                    .with_note(affected_note(context, &entries)),
+                    .with_note(affected_note(context, &entries))
+                    .with_fix(Fix::maybe_incorrect(
+                        "stop appending (keep the lookup skipped)",
+                        vec![remove_line(context.sources, append.span)],
+                    ))
+                    .with_fix(Fix::maybe_incorrect(
+                        "stop skipping the lookup (keep appending)",
+                        vec![remove_line(context.sources, lookup.span)],
+                    )),
                 )
             })
             .collect()

@@ -1,7 +1,8 @@
 //! E0005: more than one `crm:` declaration, even with the same CRM.
 
+use super::edits::remove_line;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 
 pub struct DuplicateCrm;
 
@@ -17,15 +18,26 @@ impl CheckRule for DuplicateCrm {
         others
             .iter()
             .map(|extra| {
-                let help = if extra.crm == first.crm {
-                    "remove this one: the policy set declares its CRM once"
-                } else {
-                    "a policy set targets one CRM; keep the right declaration and remove the other"
-                };
-                Diagnostic::new(Code::E0005, "more than one `crm:` declaration")
+                let diagnostic = Diagnostic::new(Code::E0005, "more than one `crm:` declaration")
                     .with_primary(extra.span, "declared again here")
-                    .with_secondary(first.span, "first declared here")
-                    .with_help(help)
+                    .with_secondary(first.span, "first declared here");
+                let remove_this = remove_line(context.sources, extra.span);
+                if extra.crm == first.crm {
+                    diagnostic
+                        .with_help("remove this one: the policy set declares its CRM once")
+                        .with_fix(Fix::machine_applicable(
+                            "remove the repeated declaration",
+                            vec![remove_this],
+                        ))
+                } else {
+                    diagnostic
+                        .with_help("a policy set targets one CRM; keep the right declaration and remove the other")
+                        .with_fix(Fix::maybe_incorrect("keep the first declaration", vec![remove_this]))
+                        .with_fix(Fix::maybe_incorrect(
+                            "keep this declaration",
+                            vec![remove_line(context.sources, first.span)],
+                        ))
+                }
             })
             .collect()
     }

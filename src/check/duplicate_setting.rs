@@ -1,8 +1,9 @@
 //! E0007: the same setting given twice for one queue and channel block, in
 //! one block, across reopened blocks, or across files.
 
+use super::edits::remove_line;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 
 pub struct DuplicateSetting;
 
@@ -23,13 +24,25 @@ impl CheckRule for DuplicateSetting {
                     Diagnostic::new(Code::E0007, format!("`{}` is given twice for {place}", again.key))
                         .with_primary(again.span, "given again here")
                         .with_secondary(first.span, "first given here");
+                let remove_again = remove_line(context.sources, again.span);
                 diagnostic = if first.value == again.value {
-                    diagnostic.with_help("remove one of the two statements")
+                    diagnostic
+                        .with_help("remove one of the two statements")
+                        .with_fix(Fix::machine_applicable("remove the repetition", vec![remove_again]))
                 } else {
-                    diagnostic.with_help(format!(
-                        "the two disagree (`{}` and `{}`); keep the one you mean and remove the other",
-                        first.value, again.value
-                    ))
+                    diagnostic
+                        .with_help(format!(
+                            "the two disagree (`{}` and `{}`); keep the one you mean and remove the other",
+                            first.value, again.value
+                        ))
+                        .with_fix(Fix::maybe_incorrect(
+                            format!("keep `{}`", first.value),
+                            vec![remove_again],
+                        ))
+                        .with_fix(Fix::maybe_incorrect(
+                            format!("keep `{}`", again.value),
+                            vec![remove_line(context.sources, first.span)],
+                        ))
                 };
                 Some(diagnostic)
             })

@@ -1,8 +1,9 @@
 //! W0202: a setting that is never in effect, because every leaf/channel
 //! entry below it sets it again.
 
+use super::edits::remove_line;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::{Assignment, AssignmentId, Owner, Source};
 
 pub struct IneffectiveSetting;
@@ -62,6 +63,10 @@ fn diagnose(context: &CheckContext<'_>, assignment: &Assignment) -> Diagnostic {
     };
     diagnostic
         .with_help("remove this line, or remove the overriding settings if this value is the one you meant")
+        .with_fix(Fix::machine_applicable(
+            "remove the line that never takes effect",
+            vec![remove_line(context.sources, assignment.span)],
+        ))
         .with_note(format!("{every} `{}` again", assignment.key))
 }
 

@@ -3,8 +3,10 @@
 //! otherwise every session would create a new account.
 
 use super::causes::{CauseGroups, affected_note};
+use super::edits::insert_line_above;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::resolve::Assignment;
 use crate::resolve::Source;
 use crate::vocabulary::SettingKey;
 
@@ -34,15 +36,15 @@ impl CheckRule for LookupSkippedWithAccountCreation {
                 let mut diagnostic =
                     Diagnostic::new(Code::E0102, "account lookup is skipped while account creation is not")
                         .with_primary(lookup.span, "account lookup skipped here");
-                diagnostic = match creation {
-                    Source::Stated(id) => {
-                        let creation = context.policy.assignment(id)?;
-                        diagnostic.with_secondary(creation.span, "account creation kept on here")
-                    }
-                    Source::BuiltIn => {
-                        diagnostic.with_note("accounts are created unless `skip account creation: yes` is set")
-                    }
+                let creation = match creation {
+                    Source::Stated(id) => Some(context.policy.assignment(id)?),
+                    Source::BuiltIn => None,
                 };
+                diagnostic = match creation {
+                    Some(creation) => diagnostic.with_secondary(creation.span, "account creation kept on here"),
+                    None => diagnostic.with_note("accounts are created unless `skip account creation: yes` is set"),
+                };
+                diagnostic = diagnostic.with_fix(skip_creation_too(context, lookup, creation));
                 Some(
                     diagnostic
                         .with_help(
@@ -56,4 +58,17 @@ impl CheckRule for LookupSkippedWithAccountCreation {
             })
             .collect()
     }
+}
+
+/// Skips account creation where the lookup is skipped: by turning the
+/// `skip account creation: no` of that same block to `yes` (a second
+/// statement there would be E0007), or else by adding the statement.
+fn skip_creation_too(context: &CheckContext<'_>, lookup: &Assignment, creation: Option<&Assignment>) -> Fix {
+    let edit = match creation {
+        Some(creation) if (creation.owner, creation.scope) == (lookup.owner, lookup.scope) => {
+            Edit::replace(creation.value_span, "yes")
+        }
+        _ => insert_line_above(context.sources, lookup.span, "skip account creation: yes"),
+    };
+    Fix::machine_applicable("skip account creation where the lookup is skipped", vec![edit])
 }

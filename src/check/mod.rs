@@ -11,6 +11,7 @@ mod causes;
 mod duplicate_crm;
 mod duplicate_defaults;
 mod duplicate_setting;
+mod edits;
 mod ineffective_setting;
 mod invalid_value;
 mod lookup_skipped_with_account_creation;

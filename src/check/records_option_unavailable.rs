@@ -3,10 +3,11 @@
 
 use super::causes::{CauseGroups, affected_note};
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::resolve::{EffectiveSettings, Source};
 use crate::vendor::{self, Choices};
 use crate::vocabulary::{SessionDataTarget, SettingKey};
+use std::collections::HashMap;
 
 pub struct RecordsOptionUnavailable;
 
@@ -34,10 +35,18 @@ impl CheckRule for RecordsOptionUnavailable {
             let records = entry.settings.get(SettingKey::Records).source;
             causes.add((records, available, deciders(&entry.settings, choices)), index);
         }
-        causes
-            .into_groups()
+        let groups = causes.into_groups();
+        // One `records` statement can be too high for several combinations;
+        // its fix must suit them all, so it takes the smallest count.
+        let mut fewest: HashMap<Source, u8> = HashMap::new();
+        for ((records, available, _), _) in &groups {
+            let count = fewest.entry(*records).or_insert(*available);
+            *count = (*count).min(*available);
+        }
+        groups
             .into_iter()
             .filter_map(|((records, available, deciders), entries)| {
+                let fix_option = fewest.get(&records).copied().unwrap_or(available);
                 let Source::Stated(records) = records else { return None };
                 let records = context.policy.assignment(records)?;
                 let choices = entries.first().and_then(|&index| context.choices.get(index))?;
@@ -62,13 +71,18 @@ impl CheckRule for RecordsOptionUnavailable {
                     }
                 }
                 let best = if available == 1 {
-                    "remove this line (the only option is `option 1`)".to_owned()
+                    "the only option offered here is `option 1`".to_owned()
                 } else {
                     format!("choose `records: option {available}` or lower")
                 };
+                let fix = Fix::machine_applicable(
+                    format!("choose `option {fix_option}`, the largest offered"),
+                    vec![Edit::replace(records.value_span, format!("option {fix_option}"))],
+                );
                 Some(
                     diagnostic
                         .with_help(best)
+                        .with_fix(fix)
                         .with_note(reason(choices, available))
                         .with_note(affected_note(context, &entries)),
                 )

@@ -2,8 +2,9 @@
 //! built-in default inside `defaults` is allowed: that is where a team writes
 //! down what it relies on.
 
+use super::edits::remove_line;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::{Assignment, AssignmentId, Owner, Scope, Source};
 
 pub struct RedundantSetting;
@@ -52,7 +53,11 @@ fn diagnose(context: &CheckContext<'_>, assignment: &Assignment) -> Diagnostic {
         ),
     )
     .with_primary(assignment.span, format!("already `{}` here", assignment.value))
-    .with_help("remove this line");
+    .with_help("remove this line")
+    .with_fix(Fix::machine_applicable(
+        "remove the redundant line",
+        vec![remove_line(context.sources, assignment.span)],
+    ));
     let mut sources: Vec<Source> = assignment
         .inherited
         .iter()

@@ -1,7 +1,7 @@
 //! E0002: a setting name the language does not know.
 
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::vocabulary::{self, SettingKey};
 
 pub struct UnknownSetting;
@@ -20,7 +20,14 @@ impl CheckRule for UnknownSetting {
                 let diagnostic = Diagnostic::new(Code::E0002, format!("unknown setting `{written}`"))
                     .with_primary(stmt.name.span, "not a setting crmpol knows");
                 match vocabulary::closest(written, &vocabulary::setting_names()) {
-                    Some(name) => diagnostic.with_help(format!("did you mean `{name}`?")),
+                    Some(name) => {
+                        diagnostic
+                            .with_help(format!("did you mean `{name}`?"))
+                            .with_fix(Fix::machine_applicable(
+                                format!("write `{name}`"),
+                                vec![Edit::replace(stmt.name.span, name)],
+                            ))
+                    }
                     None => diagnostic.with_help(format!("the settings are {}", list_of_settings())),
                 }
             })

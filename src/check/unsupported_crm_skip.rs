@@ -2,8 +2,9 @@
 //! cannot skip it; only four integrations can (see `vendor::crm_supports_skipping`).
 
 use super::causes::{CauseGroups, affected_note};
+use super::edits::remove_line;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::Source;
 use crate::vendor;
 use crate::vocabulary::SettingKey;
@@ -51,7 +52,11 @@ impl CheckRule for UnsupportedCrmSkip {
                         .with_primary(skip.span, format!("{what} skipped here"))
                         .with_secondary(declaration.span, "CRM declared here")
                         .with_help("skipping creation works with `salesforce`, `zendesk`, `servicenow` and `custom`; remove this setting")
-                        .with_note(affected_note(context, &entries)),
+                        .with_note(affected_note(context, &entries))
+                        .with_fix(Fix::maybe_incorrect(
+                            "remove this setting",
+                            vec![remove_line(context.sources, skip.span)],
+                        )),
                 )
             })
             .collect()

@@ -1,6 +1,6 @@
 //! `--message-format json`: one JSON object per diagnostic, one per line.
 
-use crate::diagnostic::{Code, Diagnostic, LabelStyle, Severity};
+use crate::diagnostic::{Applicability, Code, Diagnostic, LabelStyle, Severity};
 use crate::source::{SourceSet, Span};
 use serde::Serialize;
 
@@ -13,6 +13,28 @@ pub struct JsonDiagnostic<'a> {
     pub help: Option<&'a str>,
     pub notes: &'a [String],
     pub spans: Vec<JsonSpan<'a>>,
+    pub fixes: Vec<JsonFix<'a>>,
+}
+
+/// A way to resolve a diagnostic, as edits an editor can apply.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonFix<'a> {
+    pub description: &'a str,
+    pub applicability: Applicability,
+    pub edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace the bytes from start to end (exclusive) with `replacement`.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonEdit<'a> {
+    pub file: &'a str,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub line_start: usize,
+    pub column_start: usize,
+    pub line_end: usize,
+    pub column_end: usize,
+    pub replacement: &'a str,
 }
 
 /// A labelled span: byte offsets and one-based lines and columns
@@ -42,6 +64,31 @@ impl<'a> JsonDiagnostic<'a> {
                 .labels
                 .iter()
                 .map(|label| json_span(sources, label.span, &label.message, label.style == LabelStyle::Primary))
+                .collect(),
+            fixes: diagnostic
+                .fixes
+                .iter()
+                .map(|fix| JsonFix {
+                    description: &fix.description,
+                    applicability: fix.applicability,
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|edit| {
+                            let at = json_span(sources, edit.span, "", false);
+                            JsonEdit {
+                                file: at.file,
+                                byte_start: at.byte_start,
+                                byte_end: at.byte_end,
+                                line_start: at.line_start,
+                                column_start: at.column_start,
+                                line_end: at.line_end,
+                                column_end: at.column_end,
+                                replacement: &edit.replacement,
+                            }
+                        })
+                        .collect(),
+                })
                 .collect(),
         }
     }

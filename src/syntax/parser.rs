@@ -9,7 +9,7 @@
 //! junk is kept, and an unclosed block is reported at its `{`.
 
 use super::ast::{Block, CrmDecl, NodeId, NodeKind, QueueDecl, QueueName, SettingStmt, SyntaxTree};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::source::{FileId, SourceFile, Span, Spanned};
 use crate::vocabulary::{self, Channel, Crm, SettingKey};
 use pest::Parser;
@@ -29,7 +29,7 @@ pub struct ParsedFile {
 /// Parses one file. Never fails: whatever the input, the result is a tree of
 /// the statements that could be read and a diagnostic for each that could not.
 pub fn parse_file(file: FileId, source: &SourceFile) -> ParsedFile {
-    let mut builder = Builder::new(file, &source.text);
+    let mut builder = Builder::new(file, source);
     if let Some(diagnostic) = binary_content(file, source) {
         builder.diagnostics.push(diagnostic);
         builder.tree.unreadable = true;
@@ -125,6 +125,7 @@ impl Container {
 
 struct Builder<'a> {
     file: FileId,
+    source: &'a SourceFile,
     text: &'a str,
     /// Added to pest offsets: pest sees one line at a time, so this is the
     /// file offset where that line starts.
@@ -136,10 +137,11 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(file: FileId, text: &'a str) -> Builder<'a> {
+    fn new(file: FileId, source: &'a SourceFile) -> Builder<'a> {
         Builder {
             file,
-            text,
+            source,
+            text: &source.text,
             base: 0,
             tree: SyntaxTree::new(file),
             diagnostics: Vec::new(),
@@ -350,7 +352,11 @@ impl<'a> Builder<'a> {
                             .with_primary(escape_span, "not an escape the language knows")
                             .with_help(
                                 "only `\\\"` (a quote) and `\\\\` (a backslash) are escapes; write a backslash as `\\\\`",
-                            ),
+                            )
+                            .with_fix(Fix::maybe_incorrect(
+                                "write the backslash as `\\\\`",
+                                vec![Edit::insert(escape_span, "\\")],
+                            )),
                     );
                     name.push('\\');
                     name.push(other);
@@ -394,10 +400,15 @@ impl<'a> Builder<'a> {
             (written, None)
         };
         let name_text = name_text.trim_end();
+        let name_end = self.span(open + 1 + name_text.len(), open + 1 + name_text.len());
         self.diagnostics.push(
             Diagnostic::new(Code::E0008, "queue name is not closed")
                 .with_primary(self.span(open, open + 1), "this `\"` has no closing `\"` on its line")
-                .with_help("queue names are written on one line between double quotes, such as `queue \"Support\" {`"),
+                .with_help("queue names are written on one line between double quotes, such as `queue \"Support\" {`")
+                .with_fix(Fix::machine_applicable(
+                    "close the name with `\"`",
+                    vec![Edit::insert(name_end, "\"")],
+                )),
         );
         let name = self.unescape(name_text, open + 1);
         RecoveredName {
@@ -434,10 +445,16 @@ impl<'a> Builder<'a> {
             _ => return None,
         };
         let name_span = self.span(open, next_start + close + 1);
+        let first_end = open + 1 + first_part.trim_end().len();
+        let second_start = next_start + (next_text.len() - next_text.trim_start().len());
         self.diagnostics.push(
             Diagnostic::new(Code::E0008, "queue name spans lines")
                 .with_primary(name_span, "this name runs over a line break")
-                .with_help("write the whole name on one line"),
+                .with_help("write the whole name on one line")
+                .with_fix(Fix::machine_applicable(
+                    "join the name into one line",
+                    vec![Edit::replace(self.span(first_end, second_start), " ")],
+                )),
         );
         let joined = format!("{} {}", first_part.trim_end(), next_text[..close].trim_start());
         let name = self.unescape(&joined, open + 1);
@@ -480,7 +497,8 @@ impl<'a> Builder<'a> {
             self.diagnostics.push(
                 Diagnostic::new(Code::E0001, "unmatched `}`")
                     .with_primary(span, "no open block to close")
-                    .with_help("remove this `}`, or look above for a block whose `{` is missing"),
+                    .with_help("remove this `}`, or look above for a block whose `{` is missing")
+                    .with_fix(Fix::maybe_incorrect("remove this `}`", vec![Edit::delete(span)])),
             );
             return;
         };
@@ -556,11 +574,41 @@ impl<'a> Builder<'a> {
         };
         let mut diagnostic = Diagnostic::new(Code::E0001, message)
             .with_primary(self.span(at, found_end(self.text, at, line.end())), label);
-        if let Some(help) = junk_help(&expected, kept.is_some(), self.text.get(at..line.end()).unwrap_or("")) {
+        let rest = self.text.get(at..line.end()).unwrap_or("");
+        if let Some(help) = junk_help(&expected, kept.is_some(), rest) {
             diagnostic = diagnostic.with_help(help);
+        }
+        if let Some(fix) = self.junk_fix(&expected, kept, at, rest) {
+            diagnostic = diagnostic.with_fix(fix);
         }
         self.diagnostics.push(diagnostic);
         kept
+    }
+
+    /// The edit for a broken statement, where one is clear: quote a bare
+    /// queue name, or move what follows a complete statement to a line of
+    /// its own (a guess at the intent, so a person confirms it).
+    fn junk_fix(&self, expected: &str, kept: Option<NodeId>, at: usize, rest: &str) -> Option<Fix> {
+        if expected.starts_with("a queue name") {
+            let bare = bare_name(rest)?;
+            let span = self.span(at, at + bare.len());
+            return Some(Fix::machine_applicable(
+                format!("quote the name: `\"{bare}\"`"),
+                vec![Edit::replace(span, format!("\"{bare}\""))],
+            ));
+        }
+        let kept = self.tree.node(kept?)?;
+        if expected != "end of line" || rest.trim_end().ends_with('}') {
+            return None;
+        }
+        let indent = self.source.indentation_at(at);
+        let deeper = if kept.block.is_some() { "    " } else { "" };
+        let gap_start = kept.span.end.max(self.text[..at].trim_end().len());
+        let break_line = format!("{}{indent}{deeper}", self.source.line_ending());
+        Some(Fix::maybe_incorrect(
+            "move the rest to a line of its own",
+            vec![Edit::replace(self.span(gap_start, at), break_line)],
+        ))
     }
 
     /// A bad line that ends in `{` still opens a block, so the `}` that
@@ -621,7 +669,11 @@ impl<'a> Builder<'a> {
                 format!("expected `:` after the setting name `{}`", key.name()),
             )
             .with_primary(self.span(at, at), "`:` missing here")
-            .with_help(format!("write `{}: {}`", key.name(), key.value_spellings()[0]));
+            .with_help(format!("write `{}: {}`", key.name(), key.value_spellings()[0]))
+            .with_fix(Fix::machine_applicable(
+                "add `:`",
+                vec![Edit::insert(self.span(at, at), ":")],
+            ));
         }
         let found = found_at(self.text, line.start, line.end());
         Diagnostic::new(Code::E0001, format!("expected {}, found {found}", container.expected())).with_primary(
@@ -660,6 +712,10 @@ fn miscased_keyword(span: Span, written: &str, keyword: &str) -> Diagnostic {
     )
     .with_primary(span, format!("write `{keyword}`"))
     .with_help("the keywords `crm`, `defaults`, `queue`, `call` and `chat` are lower case")
+    .with_fix(Fix::machine_applicable(
+        format!("write `{keyword}`"),
+        vec![Edit::replace(span, keyword)],
+    ))
 }
 
 /// Where a statement may stand; `None` if it is fine where it is.
@@ -798,16 +854,22 @@ impl Rule {
     }
 }
 
+/// The quoted form of a bare queue name: the words up to a `{` or comment.
+fn bare_name(rest: &str) -> Option<&str> {
+    let code = rest.split('#').next().unwrap_or("");
+    let bare = code.trim_end().trim_end_matches('{').trim_end();
+    (!bare.is_empty() && !bare.contains(['"', '/'])).then_some(bare)
+}
+
 /// Advice for the common shapes of a broken statement.
 fn junk_help(expected: &str, kept_statement: bool, rest: &str) -> Option<String> {
     if kept_statement && expected == "end of line" {
         return Some("write one statement per line".to_owned());
     }
-    if expected.starts_with("a queue name") {
-        let bare = rest.trim_end().trim_end_matches('{').trim_end();
-        if !bare.is_empty() && !bare.contains('"') {
-            return Some(format!("queue names are quoted: write `\"{bare}\"`"));
-        }
+    if expected.starts_with("a queue name")
+        && let Some(bare) = bare_name(rest)
+    {
+        return Some(format!("queue names are quoted: write `\"{bare}\"`"));
     }
     if expected.contains("`:`") {
         return Some("a setting is written `NAME: VALUE`, such as `skip record creation: yes`".to_owned());

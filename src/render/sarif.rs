@@ -1,0 +1,197 @@
+//! `--message-format sarif`: one SARIF 2.1.0 log, as GitHub code scanning
+//! and other SARIF viewers read it. Every code is a rule whose help is its
+//! entry in `docs/diagnostics.md`; fixes become SARIF fixes.
+
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix, LabelStyle, Severity};
+use crate::source::{SourceSet, Span};
+use serde_json::{Value, json};
+
+const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceSet) -> String {
+    let log = json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": driver() },
+            "columnKind": "unicodeCodePoints",
+            "results": diagnostics.iter().map(|d| result(d, sources)).collect::<Vec<_>>(),
+        }],
+    });
+    // Serialising a `Value` cannot fail.
+    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+}
+
+fn driver() -> Value {
+    json!({
+        "name": "crmpol",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": Code::ALL.iter().map(|&code| rule(code)).collect::<Vec<_>>(),
+    })
+}
+
+fn rule(code: Code) -> Value {
+    let documentation = code.documentation().unwrap_or(code.title());
+    let first_paragraph = documentation.split("\n\n").next().unwrap_or(code.title());
+    json!({
+        "id": code.as_str(),
+        "name": rule_name(code.title()),
+        "shortDescription": { "text": code.title() },
+        "fullDescription": { "text": unwrap_lines(first_paragraph) },
+        "help": { "text": documentation, "markdown": documentation },
+        "defaultConfiguration": { "level": level(code.severity()) },
+    })
+}
+
+/// "`records` option not offered ..." → "RecordsOptionNotOffered...".
+fn rule_name(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+fn unwrap_lines(paragraph: &str) -> String {
+    paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn result(diagnostic: &Diagnostic, sources: &SourceSet) -> Value {
+    let rule_index = Code::ALL.iter().position(|&code| code == diagnostic.code).unwrap_or(0);
+    let mut text = diagnostic.message.clone();
+    if let Some(help) = &diagnostic.help {
+        text.push_str(&format!("\nhelp: {help}"));
+    }
+    for note in &diagnostic.notes {
+        text.push_str(&format!("\nnote: {note}"));
+    }
+    let (primary, related): (Vec<_>, Vec<_>) = diagnostic
+        .labels
+        .iter()
+        .partition(|label| label.style == LabelStyle::Primary);
+    json!({
+        "ruleId": diagnostic.code.as_str(),
+        "ruleIndex": rule_index,
+        "level": level(diagnostic.severity),
+        "message": { "text": text },
+        "locations": primary.iter().map(|label| location(sources, label.span, Some(&label.message))).collect::<Vec<_>>(),
+        "relatedLocations": related
+            .iter()
+            .enumerate()
+            .map(|(id, label)| {
+                let mut related = location(sources, label.span, Some(&label.message));
+                related["id"] = json!(id);
+                related
+            })
+            .collect::<Vec<_>>(),
+        "fixes": diagnostic.fixes.iter().map(|fix| sarif_fix(sources, fix)).collect::<Vec<_>>(),
+    })
+}
+
+fn location(sources: &SourceSet, span: Span, label: Option<&str>) -> Value {
+    let mut location = json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri(sources.name(span.file)) },
+            "region": region(sources, span),
+        }
+    });
+    if let Some(label) = label.filter(|label| !label.is_empty()) {
+        location["message"] = json!({ "text": label });
+    }
+    location
+}
+
+/// Lines and columns are one-based, the end column is the one after the
+/// region; the byte offset and length say the same exactly.
+fn region(sources: &SourceSet, span: Span) -> Value {
+    let Some(file) = sources.get(span.file) else {
+        return json!({ "byteOffset": span.start, "byteLength": span.end - span.start });
+    };
+    let start = file.line_column(span.start);
+    let end = file.line_column(span.end);
+    json!({
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
+        "byteOffset": span.start,
+        "byteLength": span.end - span.start,
+    })
+}
+
+fn sarif_fix(sources: &SourceSet, fix: &Fix) -> Value {
+    let mut files: Vec<_> = fix.edits.iter().map(|edit| edit.span.file).collect();
+    files.dedup();
+    json!({
+        "description": { "text": fix.description },
+        "artifactChanges": files
+            .into_iter()
+            .map(|file| {
+                let replacements: Vec<Value> = fix
+                    .edits
+                    .iter()
+                    .filter(|edit| edit.span.file == file)
+                    .map(|edit: &Edit| json!({
+                        "deletedRegion": { "byteOffset": edit.span.start, "byteLength": edit.span.end - edit.span.start },
+                        "insertedContent": { "text": edit.replacement },
+                    }))
+                    .collect();
+                json!({
+                    "artifactLocation": { "uri": uri(sources.name(file)) },
+                    "replacements": replacements,
+                })
+            })
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// A file name as a URI reference: relative names stay relative (code
+/// scanning resolves them against the repository), absolute ones become
+/// `file://` URIs; anything outside the unreserved set is percent-encoded.
+fn uri(name: &str) -> String {
+    let encoded: String = name
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (byte as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    if name.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_encoded_and_absolute_paths_become_file_uris() {
+        assert_eq!(uri("policies/a b.crmpol"), "policies/a%20b.crmpol");
+        assert_eq!(uri("/srv/x#1.crmpol"), "file:///srv/x%231.crmpol");
+        assert_eq!(uri("caf\u{e9}.crmpol"), "caf%C3%A9.crmpol");
+    }
+
+    #[test]
+    fn rule_names_are_identifiers() {
+        assert_eq!(
+            rule_name("`records` option not offered for this combination"),
+            "RecordsOptionNotOfferedForThisCombination"
+        );
+    }
+}

@@ -93,23 +93,7 @@ pub fn apply_automatic_fixes(sources: &SourceSet, diagnostics: &[Diagnostic]) ->
             description: fix.description.clone(),
         });
     }
-    for (file_id, file) in sources.iter() {
-        let mut edits: Vec<&Edit> = taken.iter().filter(|edit| edit.span.file == file_id).collect();
-        if edits.is_empty() {
-            continue;
-        }
-        edits.sort_by_key(|edit| std::cmp::Reverse((edit.span.start, edit.span.end)));
-        let mut text = file.text.clone();
-        for edit in edits {
-            if text.is_char_boundary(edit.span.start)
-                && edit.span.end <= text.len()
-                && text.is_char_boundary(edit.span.end)
-            {
-                text.replace_range(edit.span.range(), &edit.replacement);
-            }
-        }
-        pass.changed.push((file_id, text));
-    }
+    pass.changed = apply_edits(sources, &taken);
     pass
 }
 
@@ -118,6 +102,31 @@ pub fn apply_automatic_fixes(sources: &SourceSet, diagnostics: &[Diagnostic]) ->
 /// whole.
 fn is_about_one_statement(code: Code) -> bool {
     matches!(code, Code::E0001 | Code::E0002 | Code::E0003 | Code::E0008)
+}
+
+/// The new text of every file the edits touch. The edits must not overlap;
+/// each is applied where it lies in the original text.
+pub fn apply_edits(sources: &SourceSet, edits: &[Edit]) -> Vec<(FileId, String)> {
+    let mut changed = Vec::new();
+    for (file_id, file) in sources.iter() {
+        let mut edits: Vec<&Edit> = edits.iter().filter(|edit| edit.span.file == file_id).collect();
+        if edits.is_empty() {
+            continue;
+        }
+        // From the back, so the offsets of the edits still to come stay valid.
+        edits.sort_by_key(|edit| std::cmp::Reverse((edit.span.start, edit.span.end)));
+        let mut text = file.text.clone();
+        for edit in edits {
+            let fits = edit.span.end <= text.len()
+                && text.is_char_boundary(edit.span.start)
+                && text.is_char_boundary(edit.span.end);
+            if fits {
+                text.replace_range(edit.span.range(), &edit.replacement);
+            }
+        }
+        changed.push((file_id, text));
+    }
+    changed
 }
 
 fn is_editable(file: &SourceFile) -> bool {

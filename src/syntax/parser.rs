@@ -29,17 +29,64 @@ pub struct ParsedFile {
 /// Parses one file. Never fails: whatever the input, the result is a tree of
 /// the statements that could be read and a diagnostic for each that could not.
 pub fn parse_file(file: FileId, source: &SourceFile) -> ParsedFile {
-    let mut builder = Builder::new(file, source);
     if let Some(diagnostic) = binary_content(file, source) {
+        let mut builder = Builder::new(file, source, BlockEnds::ByBraces);
         builder.diagnostics.push(diagnostic);
         builder.tree.unreadable = true;
         return builder.finish_without_blocks();
     }
+    let lines = lines(&source.text);
+    let by_braces = read(file, source, &lines, BlockEnds::ByBraces);
+    if by_braces.unclosed_blocks == 0 {
+        return by_braces.parsed;
+    }
+    // A `{` was never closed, so every line after it was read as inside its
+    // block. Read the file again letting indentation end blocks, and keep
+    // the reading with fewer syntax errors; on a tie the one that follows
+    // the author's indentation.
+    let by_indentation = read(file, source, &lines, BlockEnds::ByIndentation);
+    if by_indentation.parsed.diagnostics.len() <= by_braces.parsed.diagnostics.len() {
+        by_indentation.parsed
+    } else {
+        by_braces.parsed
+    }
+}
+
+/// How a reading decides where a block ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BlockEnds {
+    /// At its `}`, only.
+    ByBraces,
+    /// Also where a line is indented no deeper than the block's first line
+    /// (an unclosed block is taken to end there).
+    ByIndentation,
+}
+
+/// One reading of a file, and how many blocks it found never closed.
+struct Reading {
+    parsed: ParsedFile,
+    unclosed_blocks: usize,
+}
+
+fn read(file: FileId, source: &SourceFile, lines: &[Line<'_>], block_ends: BlockEnds) -> Reading {
+    let mut builder = Builder::new(file, source, block_ends);
     // Invalid UTF-8 is reported once; the text, with the invalid bytes
     // replaced, is still parsed, as it is usually one stray Latin-1 byte.
     builder.diagnostics.extend(invalid_utf8(file, source));
-    builder.read_lines(&lines(&source.text));
-    builder.finish()
+    builder.read_lines(lines);
+    let unclosed_blocks = builder.unclosed_blocks + builder.open_blocks.len();
+    Reading {
+        parsed: builder.finish(),
+        unclosed_blocks,
+    }
+}
+
+/// How far a line is indented, a tab counting as four spaces.
+fn indentation_width(text: &str) -> usize {
+    text.chars()
+        .take_while(|c| matches!(c, ' ' | '\t'))
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
 }
 
 /// A line of the file without its line ending, and where it starts.
@@ -133,11 +180,24 @@ struct Builder<'a> {
     tree: SyntaxTree,
     diagnostics: Vec<Diagnostic>,
     /// Blocks opened and not yet closed, innermost last.
-    open_blocks: Vec<NodeId>,
+    open_blocks: Vec<OpenBlock>,
+    block_ends: BlockEnds,
+    /// Indentation of the line being read.
+    line_indentation: usize,
+    /// Blocks reported as never closed, at the end or by indentation.
+    unclosed_blocks: usize,
+}
+
+/// A block waiting for its `}`.
+#[derive(Clone, Copy, Debug)]
+struct OpenBlock {
+    id: NodeId,
+    /// Indentation of the line that opened it.
+    indentation: usize,
 }
 
 impl<'a> Builder<'a> {
-    fn new(file: FileId, source: &'a SourceFile) -> Builder<'a> {
+    fn new(file: FileId, source: &'a SourceFile, block_ends: BlockEnds) -> Builder<'a> {
         Builder {
             file,
             source,
@@ -146,6 +206,9 @@ impl<'a> Builder<'a> {
             tree: SyntaxTree::new(file),
             diagnostics: Vec::new(),
             open_blocks: Vec::new(),
+            block_ends,
+            line_indentation: 0,
+            unclosed_blocks: 0,
         }
     }
 
@@ -184,6 +247,10 @@ impl<'a> Builder<'a> {
                 continue;
             };
             self.base = line.start;
+            self.line_indentation = indentation_width(line.text);
+            if self.block_ends == BlockEnds::ByIndentation {
+                self.end_blocks_by_indentation(line);
+            }
             for part in parsed.into_inner() {
                 match part.as_rule() {
                     Rule::comment => self.tree.comments.push(self.trimmed_span(&part)),
@@ -197,7 +264,7 @@ impl<'a> Builder<'a> {
     }
 
     fn container(&self) -> Container {
-        let Some(node) = self.open_blocks.last().and_then(|&id| self.tree.node(id)) else {
+        let Some(node) = self.open_blocks.last().and_then(|open| self.tree.node(open.id)) else {
             return Container::TopLevel;
         };
         match &node.kind {
@@ -472,7 +539,7 @@ impl<'a> Builder<'a> {
         if let Some(diagnostic) = misplaced(&kind, self.container(), span) {
             self.diagnostics.push(diagnostic);
         }
-        let id = self.tree.push(self.open_blocks.last().copied(), kind, span);
+        let id = self.tree.push(self.open_blocks.last().map(|open| open.id), kind, span);
         if let Some(block) = block {
             self.open_block(id, block);
         }
@@ -488,12 +555,15 @@ impl<'a> Builder<'a> {
             });
         }
         if !block.empty {
-            self.open_blocks.push(id);
+            self.open_blocks.push(OpenBlock {
+                id,
+                indentation: self.line_indentation,
+            });
         }
     }
 
     fn close_block(&mut self, span: Span) {
-        let Some(id) = self.open_blocks.pop() else {
+        let Some(OpenBlock { id, .. }) = self.open_blocks.pop() else {
             self.diagnostics.push(
                 Diagnostic::new(Code::E0001, "unmatched `}`")
                     .with_primary(span, "no open block to close")
@@ -652,12 +722,12 @@ impl<'a> Builder<'a> {
     /// statement opened ends on the same line, so the `}` closes it rather
     /// than the block around it.
     fn close_one_line_block(&mut self, line: &BadLine<'_>, kept: Option<NodeId>) {
-        let Some(id) = kept.filter(|&id| self.open_blocks.last() == Some(&id)) else {
+        let Some(id) = kept.filter(|&id| self.open_blocks.last().is_some_and(|open| open.id == id)) else {
             return;
         };
         let at = line.start + line.code().len() - 1;
         self.close_block(self.span(at, at + 1));
-        debug_assert!(!self.open_blocks.contains(&id));
+        debug_assert!(!self.open_blocks.iter().any(|open| open.id == id));
     }
 
     fn unrecognised_line(&self, line: &BadLine<'_>) -> Diagnostic {
@@ -683,18 +753,77 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(mut self) -> ParsedFile {
-        while let Some(id) = self.open_blocks.pop() {
-            let Some(node) = self.tree.node(id) else { continue };
-            let Some(block) = node.block else { continue };
-            let what = node.kind.describe();
-            self.diagnostics.push(
-                Diagnostic::new(Code::E0001, format!("unclosed `{{` of {what}"))
-                    .with_primary(block.open, "this `{` is never closed")
-                    .with_secondary(node.span, "the block starts here")
-                    .with_help("add `}` on its own line where the block ends"),
+        while let Some(open) = self.open_blocks.pop() {
+            let end = self.text.len();
+            let closing = format!(
+                "{}{}}}{}",
+                self.ending_for_end(),
+                " ".repeat(open.indentation),
+                self.source.line_ending()
             );
+            self.report_unclosed(open, None, Edit::insert(self.span(end, end), closing));
         }
         self.finish_without_blocks()
+    }
+
+    /// Before a line is read, when blocks may end by indentation: a line
+    /// indented no deeper than a block's first line is outside that block.
+    /// A `}` closes the block whose first line it lines up with, so blocks
+    /// opened after that one and still open were never closed.
+    fn end_blocks_by_indentation(&mut self, line: &Line<'_>) {
+        let code = line.text.trim_start();
+        if code.is_empty() || code.starts_with('#') {
+            return;
+        }
+        let indentation = self.line_indentation;
+        let is_close = code.starts_with('}');
+        while let Some(&innermost) = self.open_blocks.last() {
+            let ends_here = if is_close {
+                indentation < innermost.indentation
+                    && self.open_blocks.iter().any(|outer| outer.indentation <= indentation)
+            } else {
+                indentation <= innermost.indentation
+            };
+            if !ends_here {
+                break;
+            }
+            self.open_blocks.pop();
+            let closing = format!("{}}}{}", " ".repeat(innermost.indentation), self.source.line_ending());
+            let before_line = self.span(line.start, line.start);
+            self.report_unclosed(innermost, Some(line), Edit::insert(before_line, closing));
+        }
+    }
+
+    /// A block whose `}` is missing: reported at its `{`, with a fix that
+    /// adds the `}` where the block seems to end (a guess, so a person
+    /// confirms it).
+    fn report_unclosed(&mut self, open: OpenBlock, ends_before: Option<&Line<'_>>, closing: Edit) {
+        self.unclosed_blocks += 1;
+        let Some(node) = self.tree.node(open.id) else { return };
+        let Some(block) = node.block else { return };
+        let what = node.kind.describe();
+        let mut diagnostic = Diagnostic::new(Code::E0001, format!("unclosed `{{` of {what}"))
+            .with_primary(block.open, "this `{` is never closed")
+            .with_secondary(node.span, "the block starts here")
+            .with_help("add `}` on its own line where the block ends");
+        if let Some(line) = ends_before {
+            let line_number = self.source.line_column(line.start).line;
+            diagnostic = diagnostic.with_note(format!(
+                "the block seems to end before line {line_number}, whose indentation is back at the level of its first line"
+            ));
+        }
+        self.diagnostics
+            .push(diagnostic.with_fix(Fix::maybe_incorrect("add the missing `}`", vec![closing])));
+    }
+
+    /// A line break to put before text added at the end of the file, if the
+    /// file does not end with one.
+    fn ending_for_end(&self) -> &'static str {
+        if self.text.is_empty() || self.text.ends_with('\n') {
+            ""
+        } else {
+            self.source.line_ending()
+        }
     }
 
     fn finish_without_blocks(self) -> ParsedFile {

@@ -76,9 +76,12 @@ pub fn check(options: &CommonOptions, fix: bool) -> CommandOutput {
     };
     let mut stderr = String::new();
     if fix {
-        match fix_in_place(&mut sources) {
-            Ok(report) => stderr = report,
-            Err(error) => return CommandOutput::could_not_run(error),
+        let (report, written) = fix_in_place(&mut sources);
+        stderr = report;
+        if let Err(error) = written {
+            let mut failed = CommandOutput::could_not_run(error);
+            failed.stderr.insert_str(0, &stderr);
+            return failed;
         }
     }
     let analysis = crate::analyze(&sources);
@@ -90,26 +93,35 @@ pub fn check(options: &CommonOptions, fix: bool) -> CommandOutput {
 }
 
 /// Applies every automatic fix, then writes each changed file atomically.
-/// Returns the report of what was fixed.
-fn fix_in_place(sources: &mut SourceSet) -> Result<String, String> {
+/// Returns the report of what was fixed, which stands even when a write
+/// fails (files written before the failure keep their fixes), and whether
+/// every file was written.
+fn fix_in_place(sources: &mut SourceSet) -> (String, Result<(), String>) {
     let original: Vec<String> = sources.iter().map(|(_, file)| file.text.clone()).collect();
     let report: String = fix::fix_all(sources)
         .iter()
         .map(|applied| {
             let file = sources.name(applied.file);
+            // A later round's line counts lines after the earlier fixes.
+            let after = if applied.round > 1 {
+                " (after the fixes above)"
+            } else {
+                ""
+            };
             format!(
-                "fixed {file}:{}: {} [{}]\n",
+                "fixed {file}:{}: {} [{}]{after}\n",
                 applied.line, applied.description, applied.code
             )
         })
         .collect();
     for ((_, file), before) in sources.iter().zip(&original) {
-        if file.text != *before {
-            write_atomically(Path::new(&file.path), &file.to_bytes())
-                .map_err(|error| format!("cannot write `{}`: {}", file.name, why(&error)))?;
+        if file.text != *before
+            && let Err(error) = write_atomically(Path::new(&file.path), &file.to_bytes())
+        {
+            return (report, Err(format!("cannot write `{}`: {}", file.name, why(&error))));
         }
     }
-    Ok(report)
+    (report, Ok(()))
 }
 
 /// `crmpol compile`: check, then print the table or write it to `output`.
@@ -247,6 +259,15 @@ fn why(error: &std::io::Error) -> String {
 /// the same directory, synced, then renamed over the target. An existing
 /// file keeps its permissions.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    // Through a symbolic link, the file it points at is the one to replace;
+    // renaming over the link itself would cut it.
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+        resolved = std::fs::canonicalize(path)?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

@@ -23,13 +23,13 @@ pub const MAX_PASSES: usize = 10;
 /// each fix's line in the text it was applied to.
 pub fn fix_all(sources: &mut SourceSet) -> Vec<AppliedFix> {
     let mut applied = Vec::new();
-    for _ in 0..MAX_PASSES {
+    for round in 1..=MAX_PASSES {
         let analysis = crate::analyze(sources);
         let pass = apply_automatic_fixes(sources, &analysis.diagnostics);
         if pass.applied.is_empty() {
             break;
         }
-        applied.extend(pass.applied);
+        applied.extend(pass.applied.into_iter().map(|fix| AppliedFix { round, ..fix }));
         for (file, text) in pass.changed {
             sources.replace_text(file, text);
         }
@@ -41,8 +41,11 @@ pub fn fix_all(sources: &mut SourceSet) -> Vec<AppliedFix> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedFix {
     pub file: FileId,
-    /// One-based line in the text the fix was applied to.
+    /// One-based line in the text the fix was applied to: the file as
+    /// read in round 1, the file after the earlier rounds' fixes later.
     pub line: usize,
+    /// Which pass of [`fix_all`] applied it, from 1.
+    pub round: usize,
     pub code: Code,
     pub description: String,
 }
@@ -85,6 +88,7 @@ pub fn apply_automatic_fixes(sources: &SourceSet, diagnostics: &[Diagnostic]) ->
         }
         let first = &fix.edits[0];
         pass.applied.push(AppliedFix {
+            round: 1,
             file: first.span.file,
             line: sources
                 .get(first.span.file)

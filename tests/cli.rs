@@ -491,3 +491,39 @@ fn fix_run_twice_changes_nothing_the_second_time() {
         .expect("mtime");
     assert_eq!(modified, unchanged, "an unchanged file is not rewritten");
 }
+
+#[cfg(unix)]
+#[test]
+fn writing_through_a_symbolic_link_replaces_the_file_it_points_at() {
+    let dir = scratch("symlinks");
+    std::fs::create_dir_all(dir.join("real")).expect("dir");
+    write(
+        &dir.join("real/policy.crmpol"),
+        "crm: zendesk\nqueue \"Q\" {\n    skip recrod creation: yes\n}\n",
+    );
+    write(&dir.join("real/table.yaml"), "old table\n");
+    std::os::unix::fs::symlink("real/policy.crmpol", dir.join("policy.crmpol")).expect("link");
+    std::os::unix::fs::symlink("real/table.yaml", dir.join("table.yaml")).expect("link");
+
+    crmpol(&[
+        "check",
+        "--fix",
+        dir.join("policy.crmpol").to_str().expect("utf-8 path"),
+    ]);
+    let table = dir.join("table.yaml");
+    crmpol(&[
+        "compile",
+        dir.join("policy.crmpol").to_str().expect("utf-8 path"),
+        "-o",
+        table.to_str().expect("utf-8 path"),
+    ]);
+
+    for link in ["policy.crmpol", "table.yaml"] {
+        let meta = std::fs::symlink_metadata(dir.join(link)).expect("still there");
+        assert!(meta.file_type().is_symlink(), "{link} is still a link");
+    }
+    let fixed = std::fs::read_to_string(dir.join("real/policy.crmpol")).expect("real file");
+    assert!(fixed.contains("skip record creation: yes"), "{fixed}");
+    let written = std::fs::read_to_string(dir.join("real/table.yaml")).expect("real file");
+    assert!(written.starts_with("format_version: 1"), "{written}");
+}

@@ -15,21 +15,30 @@ struct Fence {
 
 fn fences(markdown: &str) -> Vec<Fence> {
     let mut fences = Vec::new();
-    let mut open: Option<Fence> = None;
+    // The open fence and its length: a block holding ``` is fenced with
+    // ```` and ends only at a fence at least as long, as in CommonMark.
+    let mut open: Option<(Fence, usize)> = None;
     for line in markdown.lines() {
-        match (&mut open, line.strip_prefix("```")) {
-            (None, Some(info)) => {
-                open = Some(Fence {
-                    info: info.trim().to_owned(),
-                    text: String::new(),
-                })
+        let ticks = line.len() - line.trim_start_matches('`').len();
+        match &mut open {
+            None if ticks >= 3 => {
+                let info = line[ticks..].trim().to_owned();
+                open = Some((
+                    Fence {
+                        info,
+                        text: String::new(),
+                    },
+                    ticks,
+                ));
             }
-            (Some(_), Some("")) => fences.extend(open.take()),
-            (Some(fence), _) => {
+            Some((_, length)) if ticks >= *length && line.trim_start_matches('`').trim().is_empty() => {
+                fences.extend(open.take().map(|(fence, _)| fence));
+            }
+            Some((fence, _)) => {
                 fence.text.push_str(line);
                 fence.text.push('\n');
             }
-            (None, None) => {}
+            None => {}
         }
     }
     fences
@@ -143,34 +152,97 @@ fn readme_example_policy_is_the_fixture() {
     assert_eq!(policy.text, fixture);
 }
 
-/// Every `$ crmpol ...` transcript in the README prints what it shows, run
-/// in `tests/fixtures/readme`.
+/// One shell session shown in a document: `$ crmpol ...` commands, each
+/// followed by what it prints.
+struct Transcript {
+    steps: Vec<(Vec<String>, String)>,
+}
+
+/// The transcripts of a document that can be replayed: text blocks made of
+/// `$ crmpol` commands only, without redirections or pipes.
+fn transcripts(markdown: &str) -> Vec<Transcript> {
+    let mut found = Vec::new();
+    for fence in fences(markdown).into_iter().filter(|fence| fence.info == "text") {
+        if !fence.text.starts_with("$ ") {
+            continue;
+        }
+        let mut steps: Vec<(Vec<String>, String)> = Vec::new();
+        let mut replayable = true;
+        for line in fence.text.lines() {
+            if let Some(command) = line.strip_prefix("$ ") {
+                let args = command
+                    .strip_prefix("crmpol ")
+                    .filter(|args| !args.contains(['>', '|', '"', '\'']));
+                match args {
+                    Some(args) => steps.push((args.split_whitespace().map(str::to_owned).collect(), String::new())),
+                    None => replayable = false,
+                }
+            } else if let Some((_, output)) = steps.last_mut() {
+                output.push_str(line);
+                output.push('\n');
+            }
+        }
+        if replayable {
+            found.push(Transcript { steps });
+        }
+    }
+    found
+}
+
+/// Replays every transcript of a document in a scratch copy of its fixture
+/// folder, in order, as a shell session would (a `--fix` changes the files
+/// the next command sees), and compares what crmpol prints with what the
+/// document shows.
+fn assert_transcripts_are_current(document: &str, markdown: &str, fixtures: &str) -> usize {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixtures);
+    let scratch = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("transcripts")
+        .join(fixtures);
+    let _ = std::fs::remove_dir_all(&scratch);
+    copy_dir(&source, &scratch);
+    let mut replayed = 0;
+    for transcript in transcripts(markdown) {
+        for (args, shown) in &transcript.steps {
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_crmpol"))
+                .args(args)
+                .current_dir(&scratch)
+                .env("NO_COLOR", "1")
+                .env_remove("COLUMNS")
+                .output()
+                .expect("run crmpol");
+            let printed = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stderr),
+                String::from_utf8_lossy(&output.stdout)
+            );
+            assert_eq!(&printed, shown, "{document}: `crmpol {}`", args.join(" "));
+            replayed += 1;
+        }
+    }
+    replayed
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("scratch folder");
+    for entry in std::fs::read_dir(from).expect("fixture folder").filter_map(Result::ok) {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy fixture");
+        }
+    }
+}
+
 #[test]
 fn readme_transcripts_are_current() {
-    let readme = include_str!("../README.md");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/readme");
-    let mut transcripts = 0;
-    for fence in fences(readme).into_iter().filter(|fence| fence.info == "text") {
-        let Some((command, shown)) = fence.text.split_once('\n') else {
-            continue;
-        };
-        let Some(args) = command.strip_prefix("$ crmpol ") else {
-            continue;
-        };
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_crmpol"))
-            .args(args.split_whitespace())
-            .current_dir(&dir)
-            .env("NO_COLOR", "1")
-            .env_remove("COLUMNS")
-            .output()
-            .expect("run crmpol");
-        let printed = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stderr),
-            String::from_utf8_lossy(&output.stdout)
-        );
-        assert_eq!(printed, shown, "README transcript `{command}`");
-        transcripts += 1;
-    }
-    assert_eq!(transcripts, 2);
+    let replayed = assert_transcripts_are_current("README.md", include_str!("../README.md"), "tests/fixtures/readme");
+    assert_eq!(replayed, 2);
+}
+
+#[test]
+fn command_line_doc_transcripts_are_current() {
+    let doc = include_str!("../docs/cli.md");
+    let replayed = assert_transcripts_are_current("docs/cli.md", doc, "tests/fixtures/cli-docs");
+    assert!(replayed >= 8, "only {replayed} commands replayed");
 }

@@ -115,28 +115,34 @@ fn location(sources: &SourceSet, span: Span, label: Option<&str>) -> Value {
 }
 
 /// Lines and columns are one-based, the end column is the one after the
-/// region; the byte offset and length say the same exactly.
+/// region, and an empty region is an insertion point. Byte offsets are left
+/// out: crmpol counts them from after a byte-order mark, SARIF from the
+/// file's first byte, and lines and columns say the same without that
+/// ambiguity.
 fn region(sources: &SourceSet, span: Span) -> Value {
-    let Some(file) = sources.get(span.file) else {
-        return json!({ "byteOffset": span.start, "byteLength": span.end - span.start });
+    let (start, end) = match sources.get(span.file) {
+        Some(file) => (file.line_column(span.start), file.line_column(span.end)),
+        None => Default::default(),
     };
-    let start = file.line_column(span.start);
-    let end = file.line_column(span.end);
     json!({
-        "startLine": start.line,
-        "startColumn": start.column,
-        "endLine": end.line,
-        "endColumn": end.column,
-        "byteOffset": span.start,
-        "byteLength": span.end - span.start,
+        "startLine": start.line.max(1),
+        "startColumn": start.column.max(1),
+        "endLine": end.line.max(1),
+        "endColumn": end.column.max(1),
     })
 }
 
 fn sarif_fix(sources: &SourceSet, fix: &Fix) -> Value {
-    let mut files: Vec<_> = fix.edits.iter().map(|edit| edit.span.file).collect();
-    files.dedup();
+    // One change per file, in the order the files first appear.
+    let mut files = Vec::new();
+    for edit in &fix.edits {
+        if !files.contains(&edit.span.file) {
+            files.push(edit.span.file);
+        }
+    }
     json!({
         "description": { "text": fix.description },
+        "properties": { "applicability": fix.applicability },
         "artifactChanges": files
             .into_iter()
             .map(|file| {
@@ -145,7 +151,7 @@ fn sarif_fix(sources: &SourceSet, fix: &Fix) -> Value {
                     .iter()
                     .filter(|edit| edit.span.file == file)
                     .map(|edit: &Edit| json!({
-                        "deletedRegion": { "byteOffset": edit.span.start, "byteLength": edit.span.end - edit.span.start },
+                        "deletedRegion": region(sources, edit.span),
                         "insertedContent": { "text": edit.replacement },
                     }))
                     .collect();
@@ -185,6 +191,24 @@ mod tests {
         assert_eq!(uri("policies/a b.crmpol"), "policies/a%20b.crmpol");
         assert_eq!(uri("/srv/x#1.crmpol"), "file:///srv/x%231.crmpol");
         assert_eq!(uri("caf\u{e9}.crmpol"), "caf%C3%A9.crmpol");
+    }
+
+    #[test]
+    fn a_fix_touching_a_file_twice_is_one_change_for_that_file() {
+        use crate::diagnostic::{Edit, Fix};
+        use crate::source::{FileId, Span};
+        let sources = SourceSet::from_texts([("a.crmpol", "abc\n"), ("b.crmpol", "def\n")]);
+        let at = |file, start| Span::new(FileId(file), start, start + 1);
+        let fix = Fix::maybe_incorrect(
+            "edit both",
+            vec![Edit::delete(at(0, 0)), Edit::delete(at(1, 1)), Edit::delete(at(0, 2))],
+        );
+        let rendered = sarif_fix(&sources, &fix);
+        let changes = rendered["artifactChanges"].as_array().expect("changes");
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[0]["artifactLocation"]["uri"], "a.crmpol");
+        assert_eq!(changes[0]["replacements"].as_array().map(Vec::len), Some(2));
+        assert_eq!(rendered["properties"]["applicability"], "maybe-incorrect");
     }
 
     #[test]

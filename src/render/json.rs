@@ -24,23 +24,27 @@ pub struct JsonFix<'a> {
     pub edits: Vec<JsonEdit<'a>>,
 }
 
-/// Replace the bytes from start to end (exclusive) with `replacement`.
+/// Replace the range with `replacement`.
 #[derive(Clone, Debug, Serialize)]
 pub struct JsonEdit<'a> {
-    pub file: &'a str,
-    pub byte_start: usize,
-    pub byte_end: usize,
-    pub line_start: usize,
-    pub column_start: usize,
-    pub line_end: usize,
-    pub column_end: usize,
+    #[serde(flatten)]
+    pub range: JsonRange<'a>,
     pub replacement: &'a str,
 }
 
-/// A labelled span: byte offsets and one-based lines and columns
-/// (columns count characters); the end is exclusive.
+/// A labelled range.
 #[derive(Clone, Debug, Serialize)]
 pub struct JsonSpan<'a> {
+    #[serde(flatten)]
+    pub range: JsonRange<'a>,
+    pub label: &'a str,
+    pub primary: bool,
+}
+
+/// A range of a file: byte offsets and one-based lines and columns
+/// (columns count characters); the end is exclusive.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonRange<'a> {
     pub file: &'a str,
     pub byte_start: usize,
     pub byte_end: usize,
@@ -48,8 +52,6 @@ pub struct JsonSpan<'a> {
     pub column_start: usize,
     pub line_end: usize,
     pub column_end: usize,
-    pub label: &'a str,
-    pub primary: bool,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -63,7 +65,11 @@ impl<'a> JsonDiagnostic<'a> {
             spans: diagnostic
                 .labels
                 .iter()
-                .map(|label| json_span(sources, label.span, &label.message, label.style == LabelStyle::Primary))
+                .map(|label| JsonSpan {
+                    range: json_range(sources, label.span),
+                    label: &label.message,
+                    primary: label.style == LabelStyle::Primary,
+                })
                 .collect(),
             fixes: diagnostic
                 .fixes
@@ -74,18 +80,9 @@ impl<'a> JsonDiagnostic<'a> {
                     edits: fix
                         .edits
                         .iter()
-                        .map(|edit| {
-                            let at = json_span(sources, edit.span, "", false);
-                            JsonEdit {
-                                file: at.file,
-                                byte_start: at.byte_start,
-                                byte_end: at.byte_end,
-                                line_start: at.line_start,
-                                column_start: at.column_start,
-                                line_end: at.line_end,
-                                column_end: at.column_end,
-                                replacement: &edit.replacement,
-                            }
+                        .map(|edit| JsonEdit {
+                            range: json_range(sources, edit.span),
+                            replacement: &edit.replacement,
                         })
                         .collect(),
                 })
@@ -94,12 +91,12 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
-fn json_span<'a>(sources: &'a SourceSet, span: Span, label: &'a str, primary: bool) -> JsonSpan<'a> {
+fn json_range(sources: &SourceSet, span: Span) -> JsonRange<'_> {
     let (start, end) = match sources.get(span.file) {
         Some(file) => (file.line_column(span.start), file.line_column(span.end)),
         None => Default::default(),
     };
-    JsonSpan {
+    JsonRange {
         file: sources.name(span.file),
         byte_start: span.start,
         byte_end: span.end,
@@ -107,8 +104,6 @@ fn json_span<'a>(sources: &'a SourceSet, span: Span, label: &'a str, primary: bo
         column_start: start.column,
         line_end: end.line,
         column_end: end.column,
-        label,
-        primary,
     }
 }
 

@@ -15,7 +15,7 @@ mod short;
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceSet;
 
-pub use json::{JsonDiagnostic, JsonSpan};
+pub use json::{JsonDiagnostic, JsonEdit, JsonFix, JsonRange, JsonSpan};
 
 /// How diagnostics are printed (`--message-format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! The commands (`check`, `compile`, `explain`) as library functions.
+//! The commands (`check`, `compile`, `fmt`, `explain`) as library functions.
 //!
 //! In: the options a command line gave. Out: what to print on standard
 //! output and standard error, and the exit status; files (`-o`, `--fix`)
@@ -7,8 +7,9 @@
 use crate::diagnostic::{Code, Diagnostic, Tally};
 use crate::emit::{self, TableFormat};
 use crate::fix;
+use crate::format::{self, FormatError, FormatOptions};
 use crate::render::{self, MessageFormat, RenderOptions};
-use crate::source::SourceSet;
+use crate::source::{FileId, SourceFile, SourceSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -167,6 +168,185 @@ pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Pat
             failed
         }
     }
+}
+
+/// Options of `crmpol fmt`.
+#[derive(Clone, Debug)]
+pub struct FmtOptions {
+    /// Files and directories; `-` alone formats standard input to standard output.
+    pub paths: Vec<PathBuf>,
+    /// Change nothing: list the files that would change, exit 1 if any.
+    pub check: bool,
+    /// With `check`: show each change as a unified diff.
+    pub diff: bool,
+    pub format: FormatOptions,
+    pub render: RenderOptions,
+}
+
+/// `crmpol fmt`: rewrites files in the canonical layout, atomically, and
+/// only those that change. A file with syntax errors is left alone and
+/// reported (exit 1); a formatting that would change what the policy set
+/// means is refused before anything is written (exit 2).
+pub fn fmt(options: &FmtOptions) -> CommandOutput {
+    if options.paths.len() == 1 && options.paths[0].as_os_str() == "-" {
+        return fmt_stdin(options);
+    }
+    let sources = match SourceSet::load(&options.paths) {
+        Ok(sources) => sources,
+        Err(error) => return CommandOutput::could_not_run(error),
+    };
+    let formatted = match format_set(&sources, options.format) {
+        Ok(formatted) => formatted,
+        Err(refusal) => return CommandOutput::could_not_run(refusal),
+    };
+    let mut output = CommandOutput {
+        stdout: String::new(),
+        stderr: render::render(&formatted.syntax_errors, &sources, MessageFormat::Human, options.render),
+        status: if formatted.syntax_errors.is_empty() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Failure
+        },
+    };
+    let changed: Vec<(&SourceFile, &String)> = sources
+        .iter()
+        .zip(&formatted.texts)
+        .filter_map(|((_, file), text)| Some((file, text.as_ref()?)))
+        .filter(|(file, text)| file.to_bytes() != text.as_bytes())
+        .collect();
+    if options.check {
+        for (file, text) in &changed {
+            output.stdout.push_str(&format!("would reformat {}\n", file.name));
+            if options.diff {
+                output.stdout.push_str(&unified_diff(file, text));
+            }
+        }
+        if !changed.is_empty() {
+            output.status = ExitStatus::Failure;
+        }
+        return output;
+    }
+    for (file, text) in &changed {
+        if let Err(error) = write_atomically(Path::new(&file.path), text.as_bytes()) {
+            let mut failed = CommandOutput::could_not_run(format!("cannot write `{}`: {}", file.name, why(&error)));
+            failed.stderr.insert_str(0, &output.stderr);
+            return failed;
+        }
+    }
+    let unchanged = sources.len() - changed.len() - formatted.texts.iter().filter(|text| text.is_none()).count();
+    output.stderr.push_str(&format!(
+        "{} reformatted, {} already formatted\n",
+        plural(changed.len(), "file", "files"),
+        unchanged
+    ));
+    output
+}
+
+/// `crmpol fmt -`: standard input formatted to standard output.
+fn fmt_stdin(options: &FmtOptions) -> CommandOutput {
+    let mut bytes = Vec::new();
+    if let Err(error) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+        return CommandOutput::could_not_run(format!("cannot read standard input: {error}"));
+    }
+    let mut sources = SourceSet::new();
+    sources.add(SourceFile::from_bytes("<stdin>", &bytes));
+    match format_set(&sources, options.format) {
+        Err(refusal) => CommandOutput::could_not_run(refusal),
+        Ok(formatted) => match formatted.texts.into_iter().next().flatten() {
+            Some(text) if options.check => CommandOutput {
+                stdout: if options.diff {
+                    sources.get(FileId(0)).map_or(String::new(), |f| unified_diff(f, &text))
+                } else {
+                    String::new()
+                },
+                stderr: String::new(),
+                status: if sources.get(FileId(0)).is_some_and(|f| f.to_bytes() == text.as_bytes()) {
+                    ExitStatus::Success
+                } else {
+                    ExitStatus::Failure
+                },
+            },
+            Some(text) => CommandOutput {
+                stdout: text,
+                stderr: String::new(),
+                status: ExitStatus::Success,
+            },
+            None => CommandOutput {
+                stdout: String::new(),
+                stderr: render::render(&formatted.syntax_errors, &sources, MessageFormat::Human, options.render),
+                status: ExitStatus::Failure,
+            },
+        },
+    }
+}
+
+/// A policy set formatted: each file's new text (`None` for a file with
+/// syntax errors, left as it is), and those errors.
+struct FormattedSet {
+    texts: Vec<Option<String>>,
+    syntax_errors: Vec<Diagnostic>,
+}
+
+/// Formats every file, then checks the set as a whole: formatting must not
+/// change the decision table or any diagnostic's code and message. Returns
+/// why it refuses otherwise.
+fn format_set(sources: &SourceSet, options: FormatOptions) -> Result<FormattedSet, String> {
+    let mut texts = Vec::with_capacity(sources.len());
+    let mut syntax_errors = Vec::new();
+    for (id, file) in sources.iter() {
+        match format::format_file(file, options) {
+            Ok(text) => texts.push(Some(text)),
+            Err(FormatError::Syntax(mut diagnostics)) => {
+                for label in diagnostics.iter_mut().flat_map(|d| d.labels.iter_mut()) {
+                    label.span.file = id;
+                }
+                syntax_errors.extend(diagnostics);
+                texts.push(None);
+            }
+            Err(FormatError::WouldChangeMeaning(why)) => return Err(internal_error(&file.name, &why)),
+        }
+    }
+    let mut formatted = sources.clone();
+    for (index, text) in texts.iter().enumerate() {
+        if let Some(text) = text {
+            formatted.replace_text(FileId(index), text.clone());
+        }
+    }
+    let before = crate::analyze(sources);
+    let after = crate::analyze(&formatted);
+    if before.table() != after.table() {
+        return Err(internal_error("the policy set", "the decision table would change"));
+    }
+    if findings(&before) != findings(&after) {
+        return Err(internal_error("the policy set", "its diagnostics would change"));
+    }
+    Ok(FormattedSet { texts, syntax_errors })
+}
+
+/// Diagnostics without their places, which formatting moves.
+fn findings(analysis: &crate::Analysis) -> Vec<(Code, String)> {
+    let mut findings: Vec<(Code, String)> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.clone()))
+        .collect();
+    findings.sort();
+    findings
+}
+
+fn internal_error(what: &str, why: &str) -> String {
+    format!(
+        "internal error: formatting {what} was refused because {why}; nothing was written. \
+         This is a bug in crmpol: please report it with the file."
+    )
+}
+
+fn unified_diff(file: &SourceFile, formatted: &str) -> String {
+    similar::TextDiff::from_lines(file.text.as_str(), formatted)
+        .unified_diff()
+        .context_radius(3)
+        .header(&file.name, &format!("{} (formatted)", file.name))
+        .to_string()
 }
 
 /// `crmpol explain CODE`: the code's entry of `docs/diagnostics.md`.

@@ -21,6 +21,7 @@ pub mod diagnostic;
 pub mod driver;
 pub mod emit;
 pub mod fix;
+pub mod format;
 pub mod render;
 pub mod resolve;
 pub mod source;

@@ -1,8 +1,9 @@
 //! The `crmpol` command line: parses arguments, calls the library, prints.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use crmpol::driver::{self, CommandOutput, CommonOptions};
+use crmpol::driver::{self, CommandOutput, CommonOptions, FmtOptions};
 use crmpol::emit::TableFormat;
+use crmpol::format::FormatOptions;
 use crmpol::render::{MessageFormat, RenderOptions};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -36,6 +37,24 @@ enum Command {
         /// Write the table to FILE (atomically, and only without errors).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Rewrite policy files in the canonical layout.
+    Fmt {
+        /// Policy files or directories; `-` formats standard input to standard output.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Change nothing; list the files that would change and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        /// With --check, show the changes as a unified diff.
+        #[arg(long, requires = "check")]
+        diff: bool,
+        /// Also write value aliases in their canonical spelling (`ccaip session` → `ccaas session`).
+        #[arg(long)]
+        normalize: bool,
+        /// When to colour the diagnostics of files that cannot be formatted.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
     },
     /// Explain a diagnostic code, such as E0101.
     Explain {
@@ -90,16 +109,8 @@ impl Common {
     /// `diagnostics_to_terminal`: whether the stream the command prints its
     /// diagnostics on is a terminal (for `--color auto`).
     fn options(self, diagnostics_to_terminal: bool) -> CommonOptions {
-        let color = match self.color {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => diagnostics_to_terminal && std::env::var_os("NO_COLOR").is_none(),
-        };
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|columns| columns.parse().ok())
-            .filter(|&columns| columns >= 40)
-            .unwrap_or(100);
+        let color = self.color.enabled(diagnostics_to_terminal);
+        let width = terminal_width();
         CommonOptions {
             paths: self.paths,
             message_format: match self.message_format {
@@ -114,6 +125,25 @@ impl Common {
             max_diagnostics: self.max_diagnostics,
         }
     }
+}
+
+impl ColorArg {
+    fn enabled(self, to_terminal: bool) -> bool {
+        match self {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
+/// The width to wrap human-format diagnostics at: `COLUMNS`, or 100.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.parse().ok())
+        .filter(|&columns| columns >= 40)
+        .unwrap_or(100)
 }
 
 fn main() -> ExitCode {
@@ -132,6 +162,22 @@ fn main() -> ExitCode {
                 output.as_deref(),
             )
         }
+        Command::Fmt {
+            paths,
+            check,
+            diff,
+            normalize,
+            color,
+        } => driver::fmt(&FmtOptions {
+            paths,
+            check,
+            diff,
+            format: FormatOptions { normalize },
+            render: RenderOptions {
+                color: color.enabled(std::io::stderr().is_terminal()),
+                width: terminal_width(),
+            },
+        }),
         Command::Explain { code } => driver::explain(&code),
     };
     print(&output);

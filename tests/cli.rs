@@ -527,3 +527,155 @@ fn writing_through_a_symbolic_link_replaces_the_file_it_points_at() {
     let written = std::fs::read_to_string(dir.join("real/table.yaml")).expect("real file");
     assert!(written.starts_with("format_version: 1"), "{written}");
 }
+
+const UGLY: &str = "crm:zendesk\nqueue \"Q\"{\n  skip record creation: yes\n\tskip account creation:yes # both\n}\n";
+const CANONICAL: &str =
+    "crm: zendesk\n\nqueue \"Q\" {\n    skip account creation: yes # both\n    skip record creation: yes\n}\n";
+
+fn mtime(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path).and_then(|meta| meta.modified()).expect("mtime")
+}
+
+#[test]
+fn fmt_check_lists_what_would_change_and_changes_nothing() {
+    let dir = scratch("fmt-check");
+    write(&dir.join("ugly.crmpol"), UGLY);
+    write(&dir.join("tidy.crmpol"), CANONICAL);
+    let before = mtime(&dir.join("ugly.crmpol"));
+
+    let output = crmpol(&["fmt", "--check", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(status(&output), 1);
+    assert_eq!(
+        stdout(&output),
+        format!("would reformat {}\n", dir.join("ugly.crmpol").display())
+    );
+    assert_eq!(std::fs::read_to_string(dir.join("ugly.crmpol")).expect("file"), UGLY);
+    assert_eq!(mtime(&dir.join("ugly.crmpol")), before);
+
+    let tidy = crmpol(&["fmt", "--check", dir.join("tidy.crmpol").to_str().expect("utf-8 path")]);
+    assert_eq!(status(&tidy), 0, "{}", stdout(&tidy));
+    assert_eq!(stdout(&tidy), "");
+}
+
+#[test]
+fn fmt_check_diff_shows_a_unified_diff() {
+    let dir = scratch("fmt-diff");
+    write(&dir.join("ugly.crmpol"), UGLY);
+    let output = crmpol(&[
+        "fmt",
+        "--check",
+        "--diff",
+        dir.join("ugly.crmpol").to_str().expect("utf-8 path"),
+    ]);
+    let text = stdout(&output);
+    assert!(text.contains("@@ "), "{text}");
+    assert!(
+        text.contains("\n-crm:zendesk\n") && text.contains("\n+crm: zendesk\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fmt_rewrites_only_what_changes_and_settles() {
+    let dir = scratch("fmt-write");
+    write(&dir.join("ugly.crmpol"), UGLY);
+    write(&dir.join("tidy.crmpol"), CANONICAL);
+    let tidy_before = mtime(&dir.join("tidy.crmpol"));
+
+    let first = crmpol(&["fmt", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(status(&first), 0, "{}", stderr(&first));
+    assert_eq!(stderr(&first), "1 file reformatted, 1 already formatted\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("ugly.crmpol")).expect("file"),
+        CANONICAL
+    );
+    assert_eq!(
+        mtime(&dir.join("tidy.crmpol")),
+        tidy_before,
+        "a canonical file is not rewritten"
+    );
+    assert_eq!(
+        files_in(&dir),
+        ["tidy.crmpol", "ugly.crmpol"],
+        "no temporary file left behind"
+    );
+
+    let second = crmpol(&["fmt", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(stderr(&second), "0 files reformatted, 2 already formatted\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_keeps_a_files_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("fmt-permissions");
+    let path = dir.join("ugly.crmpol");
+    write(&path, UGLY);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    crmpol(&["fmt", path.to_str().expect("utf-8 path")]);
+    assert_eq!(
+        std::fs::metadata(&path).expect("file").permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn fmt_leaves_a_file_with_syntax_errors_alone() {
+    let dir = scratch("fmt-syntax");
+    let broken = "crm: zendesk\nqueue Support {\n}\n";
+    write(&dir.join("broken.crmpol"), broken);
+    write(&dir.join("ugly.crmpol"), UGLY);
+    let output = crmpol(&["fmt", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(status(&output), 1);
+    assert!(stderr(&output).contains("E0001"), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("broken.crmpol")).expect("file"),
+        broken
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("ugly.crmpol")).expect("file"),
+        CANONICAL,
+        "the other file is formatted"
+    );
+}
+
+#[test]
+fn fmt_dash_formats_standard_input_to_standard_output() {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crmpol"))
+        .args(["fmt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run crmpol");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(UGLY.as_bytes())
+        .expect("write stdin");
+    let output = child.wait_with_output().expect("finish");
+    assert_eq!(status(&output), 0);
+    assert_eq!(stdout(&output), CANONICAL);
+}
+
+#[test]
+fn fmt_normalize_spells_aliases_canonically() {
+    let dir = scratch("fmt-normalize");
+    let path = dir.join("alias.crmpol");
+    write(
+        &path,
+        "crm: zendesk\n\nqueue \"Q\" {\n    map session data to: ccaip session\n}\n",
+    );
+    let kept = crmpol(&["fmt", "--check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(status(&kept), 0, "the alias is canonical layout unless --normalize");
+    crmpol(&["fmt", "--normalize", path.to_str().expect("utf-8 path")]);
+    let text = std::fs::read_to_string(&path).expect("file");
+    assert!(text.contains("map session data to: ccaas session"), "{text}");
+}
+
+#[test]
+fn the_bundled_policies_are_canonical() {
+    let output = crmpol(&["fmt", "--check", "policies/"]);
+    assert_eq!(status(&output), 0, "{}", stdout(&output));
+}

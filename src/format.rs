@@ -308,7 +308,11 @@ impl<'a> Printer<'a> {
             NodeKind::Channel(channel) => channel.value.keyword().to_owned(),
             NodeKind::Setting(stmt) => {
                 let value = stmt.written_value.as_ref().map(|written| {
-                    let normalize = self.options.normalize && written.value == CCAIP_SESSION_ALIAS;
+                    // The alias is a spelling of a value of this one setting;
+                    // after any other name it is just an invalid value, kept.
+                    let normalize = self.options.normalize
+                        && stmt.key == Some(SettingKey::MapSessionDataTo)
+                        && written.value == CCAIP_SESSION_ALIAS;
                     if normalize {
                         SessionDataTarget::CcaasSession.keyword().to_owned()
                     } else {

@@ -317,21 +317,10 @@ fn format_set(sources: &SourceSet, options: FormatOptions) -> Result<FormattedSe
     if before.table() != after.table() {
         return Err(internal_error("the policy set", "the decision table would change"));
     }
-    if findings(&before) != findings(&after) {
+    if before.findings() != after.findings() {
         return Err(internal_error("the policy set", "its diagnostics would change"));
     }
     Ok(FormattedSet { texts, syntax_errors })
-}
-
-/// Diagnostics without their places, which formatting moves.
-fn findings(analysis: &crate::Analysis) -> Vec<(Code, String)> {
-    let mut findings: Vec<(Code, String)> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| (d.code, d.message.clone()))
-        .collect();
-    findings.sort();
-    findings
 }
 
 fn internal_error(what: &str, why: &str) -> String {

@@ -55,6 +55,18 @@ impl Analysis {
     pub fn table(&self) -> DecisionTable {
         table::build(&self.policy)
     }
+
+    /// What the diagnostics say, without where: each code and message,
+    /// sorted. Two layouts of the same policy have the same findings.
+    pub fn findings(&self) -> Vec<(Code, String)> {
+        let mut findings: Vec<(Code, String)> = self
+            .diagnostics
+            .iter()
+            .map(|diagnostic| (diagnostic.code, diagnostic.message.clone()))
+            .collect();
+        findings.sort();
+        findings
+    }
 }
 
 /// Parses, resolves and checks a policy set. Never panics on any input.

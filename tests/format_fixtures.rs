@@ -21,13 +21,7 @@ fn format(source: &SourceFile) -> String {
 /// The table and the diagnostics without their places.
 fn meaning(text: &str) -> (crmpol::table::DecisionTable, Vec<(Code, String)>) {
     let analysis = crmpol::analyze(&SourceSet::from_texts([("a.crmpol", text)]));
-    let mut findings: Vec<(Code, String)> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| (d.code, d.message.clone()))
-        .collect();
-    findings.sort();
-    (analysis.table(), findings)
+    (analysis.table(), analysis.findings())
 }
 
 #[test]

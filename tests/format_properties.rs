@@ -534,13 +534,7 @@ fn format(text: &str, normalize: bool) -> Result<String, String> {
 /// The decision table and the diagnostics without their places.
 fn meaning(text: &str) -> (DecisionTable, Vec<(Code, String)>) {
     let analysis = crmpol::analyze(&SourceSet::from_texts([("gen.crmpol", text)]));
-    let mut findings: Vec<(Code, String)> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| (d.code, d.message.clone()))
-        .collect();
-    findings.sort();
-    (analysis.table(), findings)
+    (analysis.table(), analysis.findings())
 }
 
 fn parse(text: &str) -> (SourceFile, crmpol::syntax::ParsedFile) {

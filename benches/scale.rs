@@ -22,9 +22,13 @@
 //! Plain `std` on purpose: one binary, no harness, numbers that read the same
 //! on a laptop and in CI logs.
 
+#[path = "../tests/common/random.rs"]
+mod random;
+
 use crmpol::emit::{self, TableFormat};
 use crmpol::vocabulary::SettingKey as Key;
 use crmpol::{Analysis, SourceSet};
+use random::Rng;
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -359,32 +363,6 @@ struct Chosen {
 struct Plan {
     plain: usize,
     channel: Option<(Scope, usize)>,
-}
-
-/// Deterministic pseudo-random numbers (SplitMix64): the same policy set on
-/// every run and every machine, without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-
-    fn in_range(&mut self, range: std::ops::RangeInclusive<usize>) -> usize {
-        range.start() + self.below(range.end() - range.start() + 1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
 }
 
 /// Indented text with `{`/`}` blocks.

@@ -16,6 +16,9 @@
 //! A failure names the seed, prints the generated and the formatted text,
 //! and prints the input shrunk to the fewest lines that still fail.
 
+mod common;
+
+use common::random::Rng;
 use crmpol::format::{FormatError, FormatOptions, format_file};
 use crmpol::source::FileId;
 use crmpol::syntax::{NodeKind, SyntaxTree, parse_file};
@@ -36,37 +39,6 @@ const FAILING_SEEDS_LISTED: usize = 20;
 // ---------------------------------------------------------------------------
 // The generator
 // ---------------------------------------------------------------------------
-
-/// SplitMix64: small, seedable, and good enough to pick layouts.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// A number in `low..=high`.
-    fn range(&mut self, low: usize, high: usize) -> usize {
-        low + self.below(high - low + 1)
-    }
-
-    fn percent(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
 
 const CRMS: [&str; 8] = [
     "salesforce",
@@ -218,10 +190,10 @@ struct Generator {
 impl Generator {
     fn policy(seed: u64) -> String {
         let mut rng = Rng(seed);
-        let target_lines = rng.range(10, 60);
-        let messy = rng.percent(50);
-        let deep = rng.percent(20);
-        let name_count = rng.range(2, 6);
+        let target_lines = rng.in_range(10..=60);
+        let messy = rng.chance(50);
+        let deep = rng.chance(20);
+        let name_count = rng.in_range(2..=6);
         let names = (0..name_count).map(|_| rng.pick(&QUEUE_NAMES)).collect();
         let mut generator = Generator {
             rng,
@@ -240,10 +212,10 @@ impl Generator {
     }
 
     fn file(&mut self) {
-        if self.rng.percent(60) {
+        if self.rng.chance(60) {
             self.gap();
         }
-        if self.rng.percent(1) {
+        if self.rng.chance(1) {
             // Nothing but comments and blank lines.
             return;
         }
@@ -253,7 +225,7 @@ impl Generator {
         } else {
             self.rng.pick(&[0, 1, 1])
         };
-        let mut items = vec![TopItem::Queue; self.rng.range(1, 8)];
+        let mut items = vec![TopItem::Queue; self.rng.in_range(1..=8)];
         for _ in 0..crm_count {
             let at = self.rng.below(items.len() + 1);
             items.insert(at, TopItem::Crm);
@@ -271,7 +243,7 @@ impl Generator {
             }
             self.gap();
         }
-        if self.rng.percent(30) {
+        if self.rng.chance(30) {
             self.gap();
         }
     }
@@ -281,10 +253,10 @@ impl Generator {
     fn finish(mut self) -> String {
         let endings = self.rng.pick(&["\n", "\r\n", "mixed"]);
         let mut text = String::new();
-        if self.rng.percent(15) {
+        if self.rng.chance(15) {
             text.push('\u{feff}');
         }
-        let final_break = self.rng.percent(80);
+        let final_break = self.rng.chance(80);
         let count = self.lines.len();
         for (index, line) in std::mem::take(&mut self.lines).into_iter().enumerate() {
             text.push_str(&line);
@@ -301,15 +273,15 @@ impl Generator {
 
     /// A run of one to three spaces and tabs.
     fn blanks(&mut self) -> String {
-        let length = self.rng.range(1, 3);
+        let length = self.rng.in_range(1..=3);
         (0..length)
-            .map(|_| if self.rng.percent(30) { '\t' } else { ' ' })
+            .map(|_| if self.rng.chance(30) { '\t' } else { ' ' })
             .collect()
     }
 
     /// Nothing, or a run of blanks.
     fn maybe_blanks(&mut self) -> String {
-        if self.rng.percent(40) {
+        if self.rng.chance(40) {
             String::new()
         } else {
             self.blanks()
@@ -320,7 +292,7 @@ impl Generator {
     fn indentation(&mut self) -> String {
         let length = self.rng.below(9);
         (0..length)
-            .map(|_| if self.rng.percent(30) { '\t' } else { ' ' })
+            .map(|_| if self.rng.chance(30) { '\t' } else { ' ' })
             .collect()
     }
 
@@ -339,7 +311,7 @@ impl Generator {
 
     fn comment(&mut self) -> String {
         let mut text = "#".to_owned();
-        for _ in 0..self.rng.range(1, 3) {
+        for _ in 0..self.rng.in_range(1..=3) {
             text.push_str(self.rng.pick(&COMMENT_PARTS));
         }
         text
@@ -350,11 +322,11 @@ impl Generator {
     fn statement_line(&mut self, code: &str) {
         let mut line = self.indentation();
         line.push_str(code);
-        if self.rng.percent(25) {
+        if self.rng.chance(25) {
             line.push_str(&self.maybe_blanks());
             line.push_str(&self.comment());
         }
-        if self.rng.percent(15) {
+        if self.rng.chance(15) {
             line.push_str(&self.blanks());
         }
         self.lines.push(line);
@@ -363,12 +335,12 @@ impl Generator {
     /// Often nothing; else a run of blank lines (some holding blanks) and
     /// full-line comments.
     fn gap(&mut self) {
-        if self.rng.percent(50) {
+        if self.rng.chance(50) {
             return;
         }
-        for _ in 0..self.rng.range(1, 4) {
-            let line = if self.rng.percent(50) {
-                if self.rng.percent(30) {
+        for _ in 0..self.rng.in_range(1..=4) {
+            let line = if self.rng.chance(50) {
+                if self.rng.chance(30) {
                     self.blanks()
                 } else {
                     String::new()
@@ -376,7 +348,7 @@ impl Generator {
             } else {
                 let mut line = self.indentation();
                 line.push_str(&self.comment());
-                if self.rng.percent(15) {
+                if self.rng.chance(15) {
                     line.push_str(&self.blanks());
                 }
                 line
@@ -386,7 +358,7 @@ impl Generator {
     }
 
     fn crm(&mut self) {
-        let value = if self.messy && self.rng.percent(10) {
+        let value = if self.messy && self.rng.chance(10) {
             self.rng.pick(&BAD_CRMS)
         } else {
             self.rng.pick(&CRMS)
@@ -397,10 +369,14 @@ impl Generator {
 
     /// `HEADER {` ... `}`, or an empty block in one of its spellings.
     fn block(&mut self, header: String, container: Container, depth: usize) {
-        let statements = if self.rng.percent(15) { 0 } else { self.rng.range(1, 5) };
+        let statements = if self.rng.chance(15) {
+            0
+        } else {
+            self.rng.in_range(1..=5)
+        };
         let open = format!("{header}{}{{", self.maybe_blanks());
-        if statements == 0 && self.rng.percent(50) {
-            let inside = if self.rng.percent(50) {
+        if statements == 0 && self.rng.chance(50) {
+            let inside = if self.rng.chance(50) {
                 String::new()
             } else {
                 self.blanks()
@@ -446,7 +422,7 @@ impl Generator {
     /// A setting: usually a known one with a valid value; in messy policies
     /// also unknown names, invalid or missing values and repeats.
     fn setting(&mut self, used_settings: &mut Vec<usize>) {
-        let (name, value) = if self.messy && self.rng.percent(8) {
+        let (name, value) = if self.messy && self.rng.chance(8) {
             (self.rng.pick(&UNKNOWN_SETTINGS), self.rng.pick(&OTHER_VALUES))
         } else {
             let mut index = self.rng.below(SETTINGS.len());
@@ -461,8 +437,8 @@ impl Generator {
             }
             used_settings.push(index);
             let (name, values) = SETTINGS[index];
-            let value = if self.messy && self.rng.percent(10) {
-                if self.rng.percent(20) {
+            let value = if self.messy && self.rng.chance(10) {
+                if self.rng.chance(20) {
                     ""
                 } else {
                     let invalid: Vec<&str> = OTHER_VALUES
@@ -494,8 +470,8 @@ impl Generator {
     /// `queue "A"`, `queue "A" / "B" / ...`, with or without a block.
     fn queue(&mut self, depth: usize) {
         let room = (MAX_QUEUE_DEPTH - depth).min(3);
-        let segments = if room >= 2 && self.rng.percent(25) {
-            self.rng.range(2, room)
+        let segments = if room >= 2 && self.rng.chance(25) {
+            self.rng.in_range(2..=room)
         } else {
             1
         };
@@ -504,7 +480,7 @@ impl Generator {
             let name = self.queue_name();
             code.push_str(&format!("{}/{}\"{name}\"", self.maybe_blanks(), self.maybe_blanks()));
         }
-        let leaf = self.rng.percent(if self.deep { 10 } else { 25 });
+        let leaf = self.rng.chance(if self.deep { 10 } else { 25 });
         if leaf {
             self.statement_line(&code);
         } else {

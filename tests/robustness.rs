@@ -2,29 +2,11 @@
 //! never a panic or a stack overflow, and every diagnostic points inside its
 //! file and renders in every format.
 
+mod common;
+
+use common::random::Rng;
 use crmpol::render::{self, MessageFormat, RenderOptions};
 use crmpol::{Analysis, SourceFile, SourceSet};
-
-/// A small deterministic generator, so failures reproduce.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 fn analyze_bytes(bytes: &[u8]) -> (SourceSet, Analysis) {
     let mut sources = SourceSet::new();
@@ -81,7 +63,7 @@ fn empty_file_only_lacks_a_crm() {
 
 #[test]
 fn binary_garbage_is_one_syntax_error() {
-    let mut random = Lcg(7);
+    let mut random = Rng(7);
     let bytes: Vec<u8> = (0..1 << 20).map(|_| random.next() as u8).collect();
     let (sources, analysis) = analyze_bytes(&bytes);
     assert_eq!(
@@ -102,7 +84,7 @@ fn invalid_utf8_is_reported_and_the_rest_still_parsed() {
 
 #[test]
 fn random_bytes_without_nul_never_crash() {
-    let mut random = Lcg(11);
+    let mut random = Rng(11);
     for _ in 0..50 {
         let length = random.below(4000);
         let bytes: Vec<u8> = (0..length).map(|_| (random.next() as u8).max(1)).collect();
@@ -154,7 +136,7 @@ fn random_token_soup_never_crashes() {
         "🎧",
         "\r",
     ];
-    let mut random = Lcg(3);
+    let mut random = Rng(3);
     for _ in 0..300 {
         let mut text = String::new();
         for _ in 0..random.below(40) {
@@ -173,7 +155,7 @@ fn random_token_soup_never_crashes() {
 /// deleted brace or quote.
 #[test]
 fn mutated_fixtures_never_crash() {
-    let mut random = Lcg(5);
+    let mut random = Rng(5);
     for text in fixture_texts() {
         for _ in 0..60 {
             let mutated = mutate(&text, &mut random);
@@ -201,7 +183,7 @@ fn fixture_texts() -> Vec<Vec<u8>> {
     texts
 }
 
-fn mutate(text: &[u8], random: &mut Lcg) -> Vec<u8> {
+fn mutate(text: &[u8], random: &mut Rng) -> Vec<u8> {
     let mut bytes = text.to_vec();
     if bytes.is_empty() {
         return bytes;

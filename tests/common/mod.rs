@@ -1,6 +1,8 @@
 //! Helpers shared by the fixture-driven integration tests.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod random;
+
 use crmpol::emit::{self, TableFormat};
 use crmpol::render::{self, MessageFormat, RenderOptions};
 use crmpol::{Analysis, SourceSet};

@@ -75,17 +75,17 @@ pub fn check(options: &CommonOptions, fix: bool) -> CommandOutput {
         Ok(sources) => sources,
         Err(error) => return CommandOutput::could_not_run(error),
     };
-    let mut stderr = String::new();
-    if fix {
-        let (report, written) = fix_in_place(&mut sources);
-        stderr = report;
+    let (analysis, stderr) = if fix {
+        let (fixed, report, written) = fix_in_place(&mut sources);
         if let Err(error) = written {
             let mut failed = CommandOutput::could_not_run(error);
-            failed.stderr.insert_str(0, &stderr);
+            failed.stderr.insert_str(0, &report);
             return failed;
         }
-    }
-    let analysis = crate::analyze(&sources);
+        (fixed, report)
+    } else {
+        (crate::analyze(&sources), String::new())
+    };
     CommandOutput {
         stdout: report(&analysis.diagnostics, &sources, options),
         stderr,
@@ -94,12 +94,14 @@ pub fn check(options: &CommonOptions, fix: bool) -> CommandOutput {
 }
 
 /// Applies every automatic fix, then writes each changed file atomically.
-/// Returns the report of what was fixed, which stands even when a write
-/// fails (files written before the failure keep their fixes), and whether
-/// every file was written.
-fn fix_in_place(sources: &mut SourceSet) -> (String, Result<(), String>) {
+/// Returns the analysis of the fixed text, the report of what was fixed
+/// (which stands even when a write fails: files written before the failure
+/// keep their fixes), and whether every file was written.
+fn fix_in_place(sources: &mut SourceSet) -> (crate::Analysis, String, Result<(), String>) {
     let original: Vec<String> = sources.iter().map(|(_, file)| file.text.clone()).collect();
-    let report: String = fix::fix_all(sources)
+    let fixed = fix::fix_all(sources);
+    let report: String = fixed
+        .applied
         .iter()
         .map(|applied| {
             let file = sources.name(applied.file);
@@ -119,10 +121,14 @@ fn fix_in_place(sources: &mut SourceSet) -> (String, Result<(), String>) {
         if file.text != *before
             && let Err(error) = write_atomically(Path::new(&file.path), &file.to_bytes())
         {
-            return (report, Err(format!("cannot write `{}`: {}", file.name, why(&error))));
+            return (
+                fixed.analysis,
+                report,
+                Err(format!("cannot write `{}`: {}", file.name, why(&error))),
+            );
         }
     }
-    (report, Ok(()))
+    (fixed.analysis, report, Ok(()))
 }
 
 /// `crmpol compile`: check, then print the table or write it to `output`.

@@ -11,6 +11,7 @@
 //! never fight over the same bytes; identical edits from two diagnostics
 //! (the same line removed twice) count once.
 
+use crate::Analysis;
 use crate::diagnostic::{Code, Diagnostic, Edit};
 use crate::source::{FileId, SourceFile, SourceSet};
 
@@ -18,23 +19,34 @@ use crate::source::{FileId, SourceFile, SourceSet};
 /// another (a `records` option lowered to one its parent already sets).
 pub const MAX_PASSES: usize = 10;
 
+/// What [`fix_all`] did, and the analysis of the text it left.
+#[derive(Clone, Debug)]
+pub struct Fixed {
+    /// The fixes applied, with each one's line in the text it was applied to.
+    pub applied: Vec<AppliedFix>,
+    /// The analysis of the fixed sources (what is left to report).
+    pub analysis: Analysis,
+}
+
 /// Applies automatic fixes to the sources in memory, pass after pass, until
-/// none is left or [`MAX_PASSES`] is reached. Returns what was applied, with
-/// each fix's line in the text it was applied to.
-pub fn fix_all(sources: &mut SourceSet) -> Vec<AppliedFix> {
+/// none is left or [`MAX_PASSES`] is reached. The last pass already analyzed
+/// the final text, so that analysis is returned rather than made again.
+pub fn fix_all(sources: &mut SourceSet) -> Fixed {
     let mut applied = Vec::new();
     for round in 1..=MAX_PASSES {
         let analysis = crate::analyze(sources);
         let pass = apply_automatic_fixes(sources, &analysis.diagnostics);
         if pass.applied.is_empty() {
-            break;
+            return Fixed { applied, analysis };
         }
         applied.extend(pass.applied.into_iter().map(|fix| AppliedFix { round, ..fix }));
         for (file, text) in pass.changed {
             sources.replace_text(file, text);
         }
     }
-    applied
+    // The pass limit ended the loop just after a change.
+    let analysis = crate::analyze(sources);
+    Fixed { applied, analysis }
 }
 
 /// A fix that was applied, for the report.

@@ -72,9 +72,9 @@ fn fixing_everything_twice_changes_nothing_the_second_time() {
     for path in fixtures() {
         let original = common::load(&path);
         let mut sources = original.clone();
-        let first = crmpol::fix::fix_all(&mut sources);
+        let first = crmpol::fix::fix_all(&mut sources).applied;
         let after_first: Vec<String> = sources.iter().map(|(_, file)| file.text.clone()).collect();
-        let second = crmpol::fix::fix_all(&mut sources);
+        let second = crmpol::fix::fix_all(&mut sources).applied;
         assert_eq!(second, [], "{}: a second run applied fixes", path.display());
         let after_second: Vec<String> = sources.iter().map(|(_, file)| file.text.clone()).collect();
         assert_eq!(after_first, after_second, "{}", path.display());
@@ -93,8 +93,12 @@ fn fixing_everything_twice_changes_nothing_the_second_time() {
 /// The policy, fixed by `--fix`, and what remains.
 fn fix_text(text: &str) -> (String, Vec<&'static str>) {
     let mut sources = SourceSet::from_texts([("a.crmpol", text)]);
-    crmpol::fix::fix_all(&mut sources);
+    let fixed = crmpol::fix::fix_all(&mut sources);
     let analysis = crmpol::analyze(&sources);
+    assert_eq!(
+        fixed.analysis.diagnostics, analysis.diagnostics,
+        "fix_all reports the text it left"
+    );
     let fixed = sources.get(crmpol::source::FileId(0)).expect("file").text.clone();
     (fixed, common::codes(&analysis))
 }

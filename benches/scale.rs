@@ -1020,7 +1020,7 @@ fn millis(time: Duration) -> String {
 }
 
 fn short_size(leaves: usize) -> String {
-    if leaves % 1_000 == 0 {
+    if leaves.is_multiple_of(1_000) {
         format!("{}k", leaves / 1_000)
     } else {
         leaves.to_string()
@@ -1032,7 +1032,7 @@ fn grouped(number: u128) -> String {
     let digits = number.to_string();
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(digit);

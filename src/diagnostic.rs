@@ -10,7 +10,7 @@
 //! `docs/diagnostics.md`, which is compiled into the binary as the single
 //! source of the long explanations.
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use serde::Serialize;
 use std::fmt;
 
@@ -68,6 +68,7 @@ codes! {
     E0006 => Error, "more than one `defaults` block";
     E0007 => Error, "setting given twice for the same queue and channel";
     E0008 => Error, "invalid queue name";
+    E0009 => Error, "invalid allow comment";
     E0101 => Error, "append to the latest open record without an account lookup";
     E0102 => Error, "account lookup skipped while accounts are still created";
     E0103 => Error, "`records` option not offered for this combination";
@@ -76,6 +77,8 @@ codes! {
     W0202 => Warning, "setting is never effective";
     W0203 => Warning, "session data attached to nothing";
     W0204 => Warning, "sibling queue names differ only in case or spacing";
+    W0205 => Warning, "sibling queue names look alike";
+    W0206 => Warning, "allow comment silences nothing";
 }
 
 impl Code {
@@ -166,15 +169,19 @@ impl Edit {
     }
 }
 
-/// Whether a fix may be applied without a person choosing it.
+/// Whether a fix may be applied without a person choosing it, after
+/// ruff's model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "lowercase")]
 pub enum Applicability {
-    /// Mechanical and surely what was meant: `crmpol check --fix` applies it
+    /// Does only what the author evidently meant, and changes the decision
+    /// table of no entry that had no error: `crmpol check --fix` applies it
     /// when it is the diagnostic's only fix.
-    MachineApplicable,
-    /// A reasonable edit that a person should choose (an editor offers it).
-    MaybeIncorrect,
+    Safe,
+    /// A reasonable edit that makes a decision for the author (an editor
+    /// offers it; `--fix --unsafe-fixes` applies it when it is the
+    /// diagnostic's only fix).
+    Unsafe,
 }
 
 /// One way to resolve a diagnostic: edits that belong together.
@@ -187,20 +194,24 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn machine_applicable(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
         Fix {
             description: description.into(),
-            applicability: Applicability::MachineApplicable,
+            applicability: Applicability::Safe,
             edits,
         }
     }
 
-    pub fn maybe_incorrect(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    pub fn unsafe_fix(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
         Fix {
             description: description.into(),
-            applicability: Applicability::MaybeIncorrect,
+            applicability: Applicability::Unsafe,
             edits,
         }
+    }
+
+    pub fn is_safe(&self) -> bool {
+        self.applicability == Applicability::Safe
     }
 }
 
@@ -217,6 +228,9 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// Ways to resolve it, best first; empty when only a person can decide.
     pub fixes: Vec<Fix>,
+    /// The leaf/channel entries the finding is about, as indexes into the
+    /// analysis's entries; empty for findings about the text alone.
+    pub entries: Vec<usize>,
 }
 
 impl Diagnostic {
@@ -229,6 +243,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             fixes: Vec::new(),
+            entries: Vec::new(),
         }
     }
 
@@ -265,11 +280,17 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_entries(mut self, entries: Vec<usize>) -> Diagnostic {
+        self.entries = entries;
+        self
+    }
+
     /// The fix `--fix` may apply on its own: the only fix there is, and a
-    /// mechanical one. With two candidate fixes, choosing is a person's job.
-    pub fn automatic_fix(&self) -> Option<&Fix> {
+    /// safe one (or, with `unsafe_fixes`, an unsafe one). With two candidate
+    /// fixes, choosing is a person's job, whatever the flags.
+    pub fn automatic_fix(&self, unsafe_fixes: bool) -> Option<&Fix> {
         match self.fixes.as_slice() {
-            [only] if only.applicability == Applicability::MachineApplicable => Some(only),
+            [only] if only.is_safe() || unsafe_fixes => Some(only),
             _ => None,
         }
     }
@@ -286,14 +307,18 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Where the diagnostic comes in reading order: by file, then
+    /// position, then code; those without a place first.
+    pub fn reading_key(&self) -> (Option<(FileId, usize, usize)>, Code) {
+        let span = self.primary_span();
+        (span.map(|span| (span.file, span.start, span.end)), self.code)
+    }
 }
 
 /// Puts diagnostics in reading order: by file, then position, then code.
 pub fn sort_for_reading(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|diagnostic| {
-        let span = diagnostic.primary_span();
-        (span.map(|span| (span.file, span.start, span.end)), diagnostic.code)
-    });
+    diagnostics.sort_by_key(Diagnostic::reading_key);
 }
 
 /// Counts of errors and warnings.

@@ -96,8 +96,9 @@ fn markdown(table: &DecisionTable) -> String {
 }
 
 /// A queue path for a table cell, with Markdown's special characters
-/// escaped. A name holding `/` or `"` is quoted as the language writes it,
-/// so `"A / B"` and `"A" / "B"` stay apart.
+/// escaped and invisible characters written out (`<U+200B>`), as in every
+/// output for people. A name holding `/` or `"` is quoted as the language
+/// writes it, so `"A / B"` and `"A" / "B"` stay apart.
 fn queue_cell(entry: &TableEntry) -> String {
     entry
         .queue
@@ -108,7 +109,8 @@ fn queue_cell(entry: &TableEntry) -> String {
             } else {
                 name.clone()
             };
-            name.replace('\\', "\\\\")
+            crate::text::escape_hidden(&name)
+                .replace('\\', "\\\\")
                 .replace('|', "\\|")
                 .replace('<', "&lt;")
                 .replace('`', "\\`")

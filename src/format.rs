@@ -46,7 +46,19 @@ pub enum FormatError {
     /// The formatted text would not mean what the input means: a bug in the
     /// formatter, caught before anything was written.
     WouldChangeMeaning(String),
+    /// The file cannot be laid out canonically, and is left alone: why, in
+    /// words. Its canonical layout would be absurdly larger than the file
+    /// (indentation grows with the square of the nesting), so the work is
+    /// refused rather than run out of memory; or a statement holds a control
+    /// character, which a new layout could turn into something else (a
+    /// carriage return moved to the end of a line becomes a line ending).
+    Refused(String),
 }
+
+/// The canonical layout may be this many times the size of the input ...
+const MAX_GROWTH: usize = 8;
+/// ... or this large, whichever is more.
+const MAX_FORMATTED_BYTES: usize = 64 << 20;
 
 /// Formats one file's text. The result has passed [`verify`].
 pub fn format_file(source: &SourceFile, options: FormatOptions) -> Result<String, FormatError> {
@@ -54,9 +66,97 @@ pub fn format_file(source: &SourceFile, options: FormatOptions) -> Result<String
     if !parsed.diagnostics.is_empty() {
         return Err(FormatError::Syntax(parsed.diagnostics));
     }
+    refuse_if_too_large(&parsed.tree, source)?;
+    refuse_control_characters(&parsed.tree, source)?;
     let formatted = Printer::new(&parsed.tree, source, options).print();
     verify(&parsed.tree, source, &formatted)?;
     Ok(formatted)
+}
+
+/// Whether a file is in the canonical layout. Most files that are not give
+/// themselves away by a statement indented other than four spaces a
+/// level, which is seen without formatting anything.
+pub fn is_canonical(source: &SourceFile, options: FormatOptions) -> bool {
+    let parsed = syntax::parse_file(FileId(0), source);
+    if !parsed.diagnostics.is_empty() || source.text.contains('\r') || !indented_canonically(&parsed.tree, source) {
+        return false;
+    }
+    format_file(source, options).is_ok_and(|text| text == source.text)
+}
+
+fn indented_canonically(tree: &SyntaxTree, source: &SourceFile) -> bool {
+    tree.nodes().zip(statement_depths(tree)).all(|((_, node), depth)| {
+        let line_start = source.line_start(source.line_of(node.span.start)).unwrap_or(0);
+        node.span.start - line_start == depth * INDENT.len()
+    })
+}
+
+/// How deep each statement is nested, by node: 0 at the top level.
+fn statement_depths(tree: &SyntaxTree) -> Vec<usize> {
+    let mut depths: Vec<usize> = Vec::with_capacity(tree.len());
+    for (_, node) in tree.nodes() {
+        // A node's parent always comes before it.
+        let depth = node
+            .parent
+            .and_then(|parent| depths.get(parent.0))
+            .map_or(0, |depth| depth + 1);
+        depths.push(depth);
+    }
+    depths
+}
+
+/// A statement holding a control character other than a tab is left as
+/// written: its value is invalid anyway (`E0003`, or `E0008` in a name),
+/// and moved elsewhere on its line the character could change what the
+/// line says.
+fn refuse_control_characters(tree: &SyntaxTree, source: &SourceFile) -> Result<(), FormatError> {
+    for (_, node) in tree.nodes() {
+        let statement = source.slice(node.span);
+        if let Some(c) = statement.chars().find(|&c| c != '\t' && crate::text::is_control(c)) {
+            let line = source.line_column(node.span.start).line;
+            return Err(FormatError::Refused(format!(
+                "line {line} holds {}; correct it (`crmpol check` says how) and format again",
+                crate::text::describe_char(c)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Bounds the work before doing it: the canonical text is at most each
+/// statement and comment with its indentation, plus its braces.
+fn refuse_if_too_large(tree: &SyntaxTree, source: &SourceFile) -> Result<(), FormatError> {
+    let depths = statement_depths(tree);
+    let mut estimate: usize = 0;
+    let mut deepest = 0;
+    for ((_, node), &depth) in tree.nodes().zip(&depths) {
+        deepest = deepest.max(depth);
+        let braces = if node.block.is_some() {
+            (depth * INDENT.len()) + 6
+        } else {
+            1
+        };
+        estimate = estimate.saturating_add(depth * INDENT.len() + node.span.end - node.span.start + braces);
+    }
+    // A comment is at most one level deeper than the statement before it.
+    let starts: Vec<usize> = tree.nodes().map(|(_, node)| node.span.start).collect();
+    for comment in &tree.comments {
+        let before = starts.partition_point(|&start| start <= comment.start);
+        let depth = before
+            .checked_sub(1)
+            .and_then(|index| depths.get(index))
+            .map_or(0, |depth| depth + 1);
+        estimate = estimate.saturating_add(depth * INDENT.len() + comment.end - comment.start + 2);
+    }
+    let limit = MAX_FORMATTED_BYTES.max(source.text.len().saturating_mul(MAX_GROWTH));
+    if estimate <= limit {
+        return Ok(());
+    }
+    Err(FormatError::Refused(format!(
+        "its canonical layout would take about {} MB for {} KB of policy, as its blocks nest {deepest} levels deep and each level is indented four more spaces",
+        estimate >> 20,
+        (source.text.len() >> 10).max(1)
+    )))
 }
 
 /// What stands between statements: comment lines and blank lines.
@@ -86,7 +186,7 @@ impl Trivia {
     /// what comes next, a statement (its leading lines), a `}` (the block's
     /// tail), or the end of the file.
     fn collect(tree: &SyntaxTree, source: &SourceFile) -> Trivia {
-        let line_of = |offset: usize| source.line_index(offset);
+        let line_of = |offset: usize| source.line_of(offset);
         let mut statement_at: HashMap<usize, NodeId> = HashMap::new();
         let mut close_at: HashMap<usize, NodeId> = HashMap::new();
         for (id, node) in tree.nodes() {
@@ -134,13 +234,7 @@ impl Trivia {
 /// `defaults`, queues.
 fn canonical_order(tree: &SyntaxTree, children: impl Iterator<Item = NodeId>) -> Vec<NodeId> {
     let mut ordered: Vec<NodeId> = children.collect();
-    ordered.sort_by_key(|&id| match tree.node(id).map(|node| &node.kind) {
-        Some(NodeKind::Crm(_)) => (0, 0),
-        Some(NodeKind::Defaults) => (1, 0),
-        Some(NodeKind::Setting(stmt)) => (2, stmt.key.map_or(SettingKey::ALL.len(), SettingKey::index)),
-        Some(NodeKind::Channel(channel)) => (3, channel.value.index()),
-        _ => (4, 0),
-    });
+    ordered.sort_by_key(|&id| tree.node(id).map_or((4, 0), |node| node.kind.canonical_rank()));
     ordered
 }
 

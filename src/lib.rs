@@ -8,13 +8,19 @@
 //!    `grammar/crmpol.pest`), plus E0001/E0008.
 //! 3. [`resolve`]: trees → the union queue tree and the effective settings of
 //!    every leaf queue and channel, each value with its provenance.
-//! 4. [`check`]: one rule per file, each emitting [`Diagnostic`]s.
+//! 4. [`check`]: one rule per file, each emitting [`Diagnostic`]s; then
+//!    [`suppress`] sets aside the warnings allow comments silence, plus
+//!    E0009/W0206 about the allow comments themselves.
 //! 5. [`table`]: the decision table, free of spans.
 //! 6. [`emit`] writes the table as YAML, JSON or Markdown; [`render`] writes
 //!    diagnostics through miette, codespan-reporting or JSON.
 //!
-//! [`analyze`] runs stages 2 to 4, the part a command-line run and a language
-//! server share; [`driver`] holds the commands themselves.
+//! [`analyze`] runs stages 2 to 4 and sets aside what allow comments silence
+//! ([`suppress`]), the part a command-line run and a language server share;
+//! [`fix`] applies safe fixes, [`format`] writes the canonical layout, and
+//! [`driver`] holds the commands themselves, writing files only through
+//! [`write`]. [`text`] says what counts as white space and how text from a
+//! policy is shown safely, for every stage.
 
 pub mod check;
 pub mod diagnostic;
@@ -25,10 +31,13 @@ pub mod format;
 pub mod render;
 pub mod resolve;
 pub mod source;
+pub mod suppress;
 pub mod syntax;
 pub mod table;
+pub mod text;
 pub mod vendor;
 pub mod vocabulary;
+pub mod write;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use source::{SourceFile, SourceSet, Span};
@@ -44,6 +53,8 @@ pub struct Analysis {
     pub policy: ResolvedPolicy,
     /// In reading order: by file, then position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics that allow comments silenced, in reading order.
+    pub suppressed: Vec<suppress::Suppressed>,
 }
 
 impl Analysis {
@@ -56,8 +67,22 @@ impl Analysis {
         table::build(&self.policy)
     }
 
-    /// What the diagnostics say, without where: each code and message,
-    /// sorted. Two layouts of the same policy have the same findings.
+    /// Whether the files may not belong to one policy set: `crm:` is
+    /// declared in more than one file, or twice with different CRMs. No
+    /// whole-policy fix is applied then.
+    pub fn set_in_doubt(&self) -> bool {
+        let declarations = &self.policy.crm_declarations;
+        declarations.first().is_some_and(|first| {
+            declarations
+                .iter()
+                .any(|other| other.span.file != first.span.file || other.crm != first.crm)
+        })
+    }
+
+    /// What the diagnostics in force say, without where: each code and
+    /// message, sorted. Two layouts of the same policy have the same
+    /// findings; a layout that changed what an allow comment silences would
+    /// not (a warning would come back, or a W0206 appear).
     pub fn findings(&self) -> Vec<(Code, String)> {
         let mut findings: Vec<(Code, String)> = self
             .diagnostics
@@ -69,16 +94,23 @@ impl Analysis {
     }
 }
 
-/// Parses, resolves and checks a policy set. Never panics on any input.
+/// Parses, resolves and checks a policy set, and applies its allow
+/// comments. Never panics on any input.
 pub fn analyze(sources: &SourceSet) -> Analysis {
     let (trees, mut diagnostics) = syntax::parse_set(sources);
     let policy = resolve::resolve(&trees);
     let context = check::CheckContext::new(sources, &trees, &policy);
     diagnostics.extend(check::run(&context));
+    let suppress::Outcome {
+        mut diagnostics,
+        mut suppressed,
+    } = suppress::run(diagnostics, &trees, sources);
     diagnostic::sort_for_reading(&mut diagnostics);
+    suppressed.sort_by_key(|suppressed| suppressed.diagnostic.reading_key());
     Analysis {
         trees,
         policy,
         diagnostics,
+        suppressed,
     }
 }

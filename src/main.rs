@@ -1,8 +1,9 @@
 //! The `crmpol` command line: parses arguments, calls the library, prints.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use crmpol::driver::{self, CommandOutput, CommonOptions, FmtOptions};
+use crmpol::driver::{self, CommandOutput, CommonOptions, FixRequest, FmtOptions};
 use crmpol::emit::TableFormat;
+use crmpol::fix::FixOptions;
 use crmpol::format::FormatOptions;
 use crmpol::render::{MessageFormat, RenderOptions};
 use std::io::{IsTerminal, Write};
@@ -23,9 +24,15 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
-        /// Apply every fix that is mechanical and unambiguous, in place.
+        /// Apply every safe fix (the diagnostic's only fix, doing what was evidently meant), in place.
         #[arg(long)]
         fix: bool,
+        /// With --fix, also apply a diagnostic's only fix when it is unsafe.
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Write nothing: show what --fix would change as a unified diff (implies --fix).
+        #[arg(long, visible_alias = "dry-run")]
+        diff: bool,
     },
     /// Check a policy set, then print or write its decision table.
     Compile {
@@ -106,11 +113,9 @@ enum ColorArg {
 }
 
 impl Common {
-    /// `diagnostics_to_terminal`: whether the stream the command prints its
-    /// diagnostics on is a terminal (for `--color auto`).
-    fn options(self, diagnostics_to_terminal: bool) -> CommonOptions {
-        let color = self.color.enabled(diagnostics_to_terminal);
-        let width = terminal_width();
+    /// `stream`: where the command prints its diagnostics (for `--color
+    /// auto`, the width and the drawing characters).
+    fn options(self, stream: Stream) -> CommonOptions {
         CommonOptions {
             paths: self.paths,
             message_format: match self.message_format {
@@ -121,10 +126,43 @@ impl Common {
                 MessageFormatArg::Github => MessageFormat::Github,
             },
             deny_warnings: self.deny_warnings,
-            render: RenderOptions { color, width },
+            render: render_options(self.color, stream),
             max_diagnostics: self.max_diagnostics,
+            interactive: stream.is_terminal(),
         }
     }
+}
+
+/// Standard output or standard error.
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    fn is_terminal(self) -> bool {
+        match self {
+            Stream::Stdout => std::io::stdout().is_terminal(),
+            Stream::Stderr => std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+fn render_options(color: ColorArg, stream: Stream) -> RenderOptions {
+    let to_terminal = stream.is_terminal();
+    RenderOptions {
+        color: color.enabled(to_terminal),
+        width: terminal_width(stream, to_terminal),
+        unicode: shows_unicode(to_terminal),
+    }
+}
+
+/// Box-drawing characters, unless the terminal cannot show them: `TERM=dumb`,
+/// or a terminal whose locale is not UTF-8 (as miette decides).
+fn shows_unicode(to_terminal: bool) -> bool {
+    let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+    !dumb && (!to_terminal || supports_unicode::supports_unicode())
 }
 
 impl ColorArg {
@@ -137,30 +175,50 @@ impl ColorArg {
     }
 }
 
-/// The width to wrap human-format diagnostics at: `COLUMNS`, or 100.
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
+/// The width to wrap human-format diagnostics at: `COLUMNS` when set, else
+/// the terminal's own width when the diagnostics go to one, else 100.
+fn terminal_width(stream: Stream, to_terminal: bool) -> usize {
+    let at_least = |columns: usize| (columns >= 40).then_some(columns);
+    let from_env = std::env::var("COLUMNS")
         .ok()
         .and_then(|columns| columns.parse().ok())
-        .filter(|&columns| columns >= 40)
+        .and_then(at_least);
+    let from_terminal = || {
+        let size = match stream {
+            Stream::Stdout => terminal_size::terminal_size_of(std::io::stdout()),
+            Stream::Stderr => terminal_size::terminal_size_of(std::io::stderr()),
+        };
+        size.and_then(|(width, _)| at_least(usize::from(width.0)))
+    };
+    from_env
+        .or_else(|| if to_terminal { from_terminal() } else { None })
         .unwrap_or(100)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = match cli.command {
-        Command::Check { common, fix } => driver::check(&common.options(std::io::stdout().is_terminal()), fix),
+        Command::Check {
+            common,
+            fix,
+            unsafe_fixes,
+            diff,
+        } => {
+            let fix_options = FixOptions { unsafe_fixes };
+            let request = match (fix, diff) {
+                (_, true) => FixRequest::Diff(fix_options),
+                (true, false) => FixRequest::Apply(fix_options),
+                (false, false) => FixRequest::None,
+            };
+            driver::check(&common.options(Stream::Stdout), request)
+        }
         Command::Compile { common, format, output } => {
             let format = match format {
                 FormatArg::Yaml => TableFormat::Yaml,
                 FormatArg::Json => TableFormat::Json,
                 FormatArg::Markdown => TableFormat::Markdown,
             };
-            driver::compile(
-                &common.options(std::io::stderr().is_terminal()),
-                format,
-                output.as_deref(),
-            )
+            driver::compile(&common.options(Stream::Stderr), format, output.as_deref())
         }
         Command::Fmt {
             paths,
@@ -173,10 +231,7 @@ fn main() -> ExitCode {
             check,
             diff,
             format: FormatOptions { normalize },
-            render: RenderOptions {
-                color: color.enabled(std::io::stderr().is_terminal()),
-                width: terminal_width(),
-            },
+            render: render_options(color, Stream::Stderr),
         }),
         Command::Explain { code } => driver::explain(&code),
     };

@@ -12,7 +12,7 @@
 //! and its channel block.
 
 use crate::source::Span;
-use crate::syntax::{NodeKind, QueueName, SyntaxTree};
+use crate::syntax::{NodeKind, NodeRef, QueueName, SyntaxTree};
 use crate::vocabulary::{Channel, Crm, SettingKey, SettingValue};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -30,10 +30,15 @@ pub struct AssignmentId(pub usize);
 pub struct QueueNode {
     pub name: String,
     pub parent: Option<QueueId>,
+    /// 1 for a top-level queue, one more for each level below.
+    pub depth: usize,
     /// In order of first appearance.
     pub children: Vec<QueueId>,
     /// The name's span at every place the queue is opened.
     pub declarations: Vec<Span>,
+    /// The statements that open this queue as the last name of their path:
+    /// the places its own settings are written.
+    pub statements: Vec<NodeRef>,
     pub slots: Slots,
     /// The entries of the leaf queues below this one (itself, if a leaf):
     /// entries are in tree order, so they are contiguous.
@@ -81,6 +86,8 @@ pub struct Assignment {
     /// The whole statement, `NAME: VALUE`.
     pub span: Span,
     pub value_span: Span,
+    /// The statement in its syntax tree.
+    pub statement: NodeRef,
     /// When the same setting is already given for the same owner and scope
     /// (E0007): the first statement, which is the one that counts.
     pub duplicate_of: Option<AssignmentId>,
@@ -221,6 +228,8 @@ pub struct ResolvedPolicy {
     pub crm_declarations: Vec<CrmDeclaration>,
     /// The header span of every `defaults` block, in policy-set order.
     pub defaults_blocks: Vec<Span>,
+    /// The `defaults` statements, in policy-set order.
+    pub defaults_statements: Vec<NodeRef>,
     pub defaults: Slots,
     pub queues: Vec<QueueNode>,
     /// Top-level queues in order of first appearance.
@@ -256,11 +265,13 @@ impl ResolvedPolicy {
         path
     }
 
-    /// A queue path as the language writes it: `"Support" / "Billing"`.
+    /// A queue path as messages show it, `"Support" / "Billing"`: as the
+    /// language writes it, with hidden characters written out and very long
+    /// names cut (see [`crate::text::quoted`]).
     pub fn display_path(&self, id: QueueId) -> String {
         self.path(id)
             .iter()
-            .map(|name| quote_name(name))
+            .map(|name| crate::text::quoted(&quote_name(name)).into_owned())
             .collect::<Vec<_>>()
             .join(" / ")
     }
@@ -309,14 +320,18 @@ impl TreeBuilder {
             let parent = node
                 .parent
                 .map(|parent| placements.get(parent.0).copied().unwrap_or(Placement::Skip));
-            let placement = self.place(&node.kind, node.span, parent);
+            let statement = NodeRef {
+                file: tree.file,
+                node: id,
+            };
+            let placement = self.place(&node.kind, node.span, parent, statement);
             if let Some(slot) = placements.get_mut(id.0) {
                 *slot = placement;
             }
         }
     }
 
-    fn place(&mut self, kind: &NodeKind, span: Span, parent: Option<Placement>) -> Placement {
+    fn place(&mut self, kind: &NodeKind, span: Span, parent: Option<Placement>, statement: NodeRef) -> Placement {
         match (kind, parent) {
             (NodeKind::Crm(decl), _) => {
                 // Counted wherever it stands, so a misplaced `crm:` (already an
@@ -328,10 +343,13 @@ impl TreeBuilder {
             }
             (NodeKind::Defaults, None) => {
                 self.policy.defaults_blocks.push(span);
+                self.policy.defaults_statements.push(statement);
                 Placement::Defaults
             }
-            (NodeKind::Queue(decl), None) => self.open_path(None, &decl.path),
-            (NodeKind::Queue(decl), Some(Placement::Queue(parent))) => self.open_path(Some(parent), &decl.path),
+            (NodeKind::Queue(decl), None) => self.open_path(None, &decl.path, statement),
+            (NodeKind::Queue(decl), Some(Placement::Queue(parent))) => {
+                self.open_path(Some(parent), &decl.path, statement)
+            }
             (NodeKind::Channel(channel), Some(Placement::Defaults)) => {
                 Placement::Channel(Owner::Defaults, channel.value)
             }
@@ -346,7 +364,12 @@ impl TreeBuilder {
                     Placement::Skip => return Placement::Skip,
                 };
                 if let (Some(key), Some(value), Some(written)) = (stmt.key, stmt.value, &stmt.written_value) {
-                    self.assign(key, value, owner, scope, span, written.span);
+                    let written = Written {
+                        span,
+                        value_span: written.span,
+                        statement,
+                    };
+                    self.assign(key, value, owner, scope, written);
                 }
                 Placement::Skip
             }
@@ -355,10 +378,13 @@ impl TreeBuilder {
     }
 
     /// Opens (or reopens) each queue of a path under `parent`.
-    fn open_path(&mut self, parent: Option<QueueId>, path: &[QueueName]) -> Placement {
+    fn open_path(&mut self, parent: Option<QueueId>, path: &[QueueName], statement: NodeRef) -> Placement {
         let mut current = parent;
         for name in path {
             current = Some(self.open_queue(current, &name.name, name.span));
+        }
+        if let Some(queue) = current.and_then(|id| self.policy.queues.get_mut(id.0)) {
+            queue.statements.push(statement);
         }
         current.map_or(Placement::Skip, Placement::Queue)
     }
@@ -373,11 +399,16 @@ impl TreeBuilder {
         }
         let id = QueueId(self.policy.queues.len());
         siblings.insert(name.to_owned(), id);
+        let depth = parent
+            .and_then(|parent| self.policy.queues.get(parent.0))
+            .map_or(1, |parent| parent.depth + 1);
         self.policy.queues.push(QueueNode {
             name: name.to_owned(),
             parent,
+            depth,
             children: Vec::new(),
             declarations: vec![span],
+            statements: Vec::new(),
             slots: Slots::default(),
             entries: 0..0,
         });
@@ -388,15 +419,12 @@ impl TreeBuilder {
         id
     }
 
-    fn assign(
-        &mut self,
-        key: SettingKey,
-        value: SettingValue,
-        owner: Owner,
-        scope: Scope,
-        span: Span,
-        value_span: Span,
-    ) {
+    fn assign(&mut self, key: SettingKey, value: SettingValue, owner: Owner, scope: Scope, written: Written) {
+        let Written {
+            span,
+            value_span,
+            statement,
+        } = written;
         let id = AssignmentId(self.policy.assignments.len());
         let slots = match owner {
             Owner::Defaults => &mut self.policy.defaults,
@@ -417,10 +445,18 @@ impl TreeBuilder {
             scope,
             span,
             value_span,
+            statement,
             duplicate_of,
             inherited: Vec::new(),
         });
     }
+}
+
+/// Where a setting statement is written.
+struct Written {
+    span: Span,
+    value_span: Span,
+    statement: NodeRef,
 }
 
 /// The settings in effect after a node, per channel (indexed by channel).

@@ -257,20 +257,63 @@ pub fn fold_whitespace(text: &str) -> String {
         .join(" ")
 }
 
-/// The known spelling closest to `written`, if one is close enough to be a
-/// plausible typo. Case, `_` and `-` are ignored first, so `Skip_Record_Creation`
-/// finds `skip record creation`.
-pub fn closest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
+/// What "did you mean" can say about a misspelt name or value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suggestion<'a> {
+    /// Nothing known is close enough to be a plausible typo.
+    None,
+    /// One spelling is clearly meant. `safe` when the typo is small enough
+    /// (see [`suggest`]) for `--fix` to correct it without asking.
+    One { spelling: &'a str, safe: bool },
+    /// Several spellings are about as close: the author has to choose.
+    Several(Vec<&'a str>),
+}
+
+/// How close `written` is to each candidate, and which of them it most
+/// likely meant. Case, `_` and `-` are ignored first, so
+/// `Skip_Record_Creation` finds `skip record creation`.
+///
+/// The rule: a candidate is plausible when it is at most a third of its
+/// length away (at least one edit; an edit adds, drops or changes a
+/// character or swaps two neighbours). Of the plausible ones the closest is
+/// meant, unless another candidate is within twice its distance; then both
+/// are shown and neither is chosen. The correction is safe when the closest
+/// is at most one edit per eight characters away (at least one): a dropped,
+/// doubled or swapped letter, not a different word.
+pub fn suggest<'a>(written: &str, candidates: &[&'a str]) -> Suggestion<'a> {
     let normalized = normalize_for_matching(written);
-    candidates
+    let mut scored: Vec<(usize, &'a str)> = candidates
         .iter()
-        .map(|candidate| {
-            let distance = strsim::damerau_levenshtein(&normalized, candidate);
-            (distance, *candidate)
-        })
-        .filter(|(distance, candidate)| is_plausible_typo(*distance, candidate))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
+        .map(|candidate| (strsim::damerau_levenshtein(&normalized, candidate), *candidate))
+        .collect();
+    scored.sort_by_key(|(distance, _)| *distance);
+    let Some(&(best, spelling)) = scored.first() else {
+        return Suggestion::None;
+    };
+    if !is_plausible_typo(best, spelling) {
+        return Suggestion::None;
+    }
+    let rivals: Vec<&'a str> = scored
+        .iter()
+        .skip(1)
+        .filter(|(distance, _)| *distance <= best * 2)
+        .map(|(_, candidate)| *candidate)
+        .take(2)
+        .collect();
+    if rivals.is_empty() {
+        let safe = best <= (spelling.chars().count() / 8).max(1);
+        return Suggestion::One { spelling, safe };
+    }
+    Suggestion::Several(std::iter::once(spelling).chain(rivals).collect())
+}
+
+/// The known spelling closest to `written`, if one is close enough to be a
+/// plausible typo and no other is as close (see [`suggest`]).
+pub fn closest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    match suggest(written, candidates) {
+        Suggestion::One { spelling, .. } => Some(spelling),
+        _ => None,
+    }
 }
 
 fn normalize_for_matching(text: &str) -> String {
@@ -342,6 +385,32 @@ mod tests {
         assert_eq!(closest("colour", &names), None);
         assert_eq!(closest("yess", &["yes", "no"]), Some("yes"));
         assert_eq!(closest("maybe", &["yes", "no"]), None);
+    }
+
+    #[test]
+    fn only_a_clear_small_typo_is_safe_to_correct() {
+        let names = setting_names();
+        assert_eq!(
+            suggest("skip accout creation", &names),
+            Suggestion::One {
+                spelling: "skip account creation",
+                safe: true
+            }
+        );
+        // `lookup` from one setting, `record` from another: not a typo of either.
+        assert_eq!(
+            suggest("skip record lookup", &names),
+            Suggestion::Several(vec!["skip account lookup", "skip record creation"])
+        );
+        assert_eq!(
+            suggest("map session to", &names),
+            Suggestion::One {
+                spelling: "map session data to",
+                safe: false
+            },
+            "a missing word is a guess"
+        );
+        assert_eq!(suggest("colour", &names), Suggestion::None);
     }
 
     #[test]

@@ -2,42 +2,11 @@
 //! `-o` written whole or not at all, and output that depends only on what a
 //! policy means.
 
+mod common;
+
+use common::cli::{crmpol, files_in, scratch, status, stderr, stdout, write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn crmpol(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crmpol"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("COLUMNS")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run crmpol")
-}
-
-fn status(output: &Output) -> i32 {
-    output.status.code().expect("exit status, not a signal")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
-}
-
-/// A fresh directory under the target directory, removed and recreated.
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::write(path, text).expect("write fixture");
-}
+use std::process::Output;
 
 const CLEAN: &str = "tests/fixtures/vendor/1b-skip-account-activity-object-append.crmpol";
 const WARNS: &str = "tests/fixtures/diagnostics/W0203-skip-both.crmpol";
@@ -163,15 +132,6 @@ fn replacing_an_output_file_keeps_its_permissions() {
     assert_eq!(status(&output), 0);
     let mode = std::fs::metadata(&table).expect("written").permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -447,29 +407,31 @@ fn fix_repairs_mechanical_mistakes_in_place_and_reports_them() {
     for expected in [
         "write `crm` [E0001]",
         "write `skip record creation` [E0002]",
-        "[E0102]",
         "quote the name",
         "[W0201]",
     ] {
         assert!(report.contains(expected), "{expected} missing from:\n{report}");
     }
+    assert!(!report.contains("[E0102]"), "a choice is left to the author:\n{report}");
     let fixed = std::fs::read(dir.join("a.crmpol")).expect("fixed file");
     assert_eq!(
         String::from_utf8(fixed).expect("UTF-8"),
         "\u{feff}crm: salesforce\r\n\r\nqueue \"Support\" {\r\n    skip record creation: yes\r\n    \
-         skip account creation: yes\r\n    skip account lookup: yes\r\n    queue \"Billing\"\r\n}\r\n",
-        "byte-order mark and CRLF kept, every fix applied"
+         skip account lookup: yes\r\n    queue \"Billing\"\r\n}\r\n",
+        "byte-order mark and CRLF kept, every safe fix applied"
     );
     let b = std::fs::read_to_string(dir.join("b.crmpol")).expect("fixed file");
-    assert_eq!(b, "queue \"Support\" {\n    queue \"Refunds\" {\n    }\n}\n");
+    assert_eq!(b, "queue \"Support\" {\n    queue \"Refunds\" {}\n}\n");
     assert_eq!(
         files_in(&dir),
         ["a.crmpol", "b.crmpol"],
         "no temporary file left behind"
     );
-    // What is left is the data-loss warning: both creations are skipped now.
+    // What is left is the choice between skipping account creation and
+    // keeping the lookup.
     assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
-    assert!(stdout(&output).contains("W0203"));
+    assert!(stdout(&output).contains("E0102"));
+    assert_eq!(status(&output), 1);
 }
 
 #[test]
@@ -641,20 +603,7 @@ fn fmt_leaves_a_file_with_syntax_errors_alone() {
 
 #[test]
 fn fmt_dash_formats_standard_input_to_standard_output() {
-    use std::io::Write as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crmpol"))
-        .args(["fmt", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("run crmpol");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(UGLY.as_bytes())
-        .expect("write stdin");
-    let output = child.wait_with_output().expect("finish");
+    let output = common::cli::crmpol_with_input(&["fmt", "-"], UGLY);
     assert_eq!(status(&output), 0);
     assert_eq!(stdout(&output), CANONICAL);
 }
@@ -678,4 +627,124 @@ fn fmt_normalize_spells_aliases_canonically() {
 fn the_bundled_policies_are_canonical() {
     let output = crmpol(&["fmt", "--check", "policies/"]);
     assert_eq!(status(&output), 0, "{}", stdout(&output));
+}
+
+/// A survey queue that stores nothing in the CRM on purpose: its only
+/// warning, W0203, is allowed.
+const ALLOWED_SURVEY: &str = "crm: salesforce\n\n# Surveys store nothing in the CRM on purpose.\n\
+     # crmpol: allow(W0203)\nqueue \"Surveys\" {\n    skip account creation: yes\n    skip record creation: yes\n}\n";
+
+#[test]
+fn an_allowed_warning_passes_deny_warnings() {
+    let dir = scratch("allow-deny");
+    let path = dir.join("surveys.crmpol");
+    write(&path, ALLOWED_SURVEY);
+    let path = path.to_str().expect("utf-8 path");
+
+    let check = crmpol(&["check", "--deny-warnings", path]);
+    assert_eq!(status(&check), 0, "{}", stdout(&check));
+    assert_eq!(stdout(&check), "", "the formats for people leave allowed warnings out");
+    let compile = crmpol(&["compile", "--deny-warnings", path]);
+    assert_eq!(status(&compile), 0, "{}", stderr(&compile));
+    assert!(stdout(&compile).starts_with("format_version: 1"));
+}
+
+#[test]
+fn tool_formats_carry_allowed_warnings_marked_as_suppressed() {
+    let dir = scratch("allow-json");
+    let path = dir.join("surveys.crmpol");
+    write(&path, ALLOWED_SURVEY);
+    let path = path.to_str().expect("utf-8 path");
+
+    let json = stdout(&crmpol(&["check", "--message-format", "json", path]));
+    let lines: Vec<&str> = json.lines().collect();
+    assert_eq!(lines.len(), 1, "{json}");
+    assert!(lines[0].starts_with(r#"{"code":"W0203","#), "{json}");
+    assert!(lines[0].contains(r#""suppressed":true,"suppressed_by":{"#), "{json}");
+    assert!(
+        lines[0].contains(r#""line_start":4,"column_start":17"#),
+        "points at the code: {json}"
+    );
+
+    let sarif = stdout(&crmpol(&["check", "--message-format", "sarif", path]));
+    assert!(sarif.contains(r#""kind": "inSource""#), "{sarif}");
+}
+
+#[test]
+fn the_summary_counts_allowed_warnings_apart() {
+    let dir = scratch("allow-summary");
+    let path = dir.join("mixed.crmpol");
+    write(
+        &path,
+        "crm: salesforce\n\ndefaults {\n    skip account creation: yes\n}\n\n# crmpol: allow(W0203)\n\
+         queue \"Surveys\" {\n    skip record creation: yes\n}\n\nqueue \"Sales\" {\n    skip account creation: yes\n}\n",
+    );
+    let output = crmpol(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(status(&output), 0);
+    let text = stdout(&output);
+    assert!(text.contains("W0201"), "{text}");
+    assert!(!text.contains("W0203"), "{text}");
+    assert!(text.ends_with("\n1 warning in 1 file; 1 warning allowed\n"), "{text}");
+}
+
+#[test]
+fn fix_leaves_an_allowed_warning_alone() {
+    let dir = scratch("allow-fix");
+    let path = dir.join("sales.crmpol");
+    let text = "crm: salesforce\n\ndefaults {\n    skip account creation: yes\n}\n\n\
+                queue \"Sales\" {\n    skip account creation: yes # crmpol: allow(W0201)\n}\n";
+    write(&path, text);
+    let output = crmpol(&["check", "--fix", path.to_str().expect("utf-8 path")]);
+    assert_eq!(status(&output), 0, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "", "nothing fixed");
+    assert_eq!(std::fs::read_to_string(&path).expect("file"), text);
+}
+
+#[test]
+fn fmt_keeps_what_allow_comments_silence() {
+    let dir = scratch("allow-fmt");
+    let path = dir.join("allow.crmpol");
+    // Settings out of canonical order, so fmt moves statements together
+    // with the allow comments above them; trailing ones stay on their line.
+    let ugly = "crm:salesforce\ndefaults{\nskip account creation : yes\n}\n\
+                # Surveys store nothing on purpose.\n# crmpol: allow(W0203)\nqueue \"Surveys\"{\n\
+                skip record creation:yes # crmpol: allow(W0201)\n  # crmpol: allow(W0201)\nskip account creation: yes\n}\n\
+                queue \"Sales\" {\n    call {\n        skip record creation: no\n    }\n\n\
+                # crmpol: allow(W0201)\n    skip account creation: yes\n}\n";
+    write(&path, ugly);
+    let output = crmpol(&["fmt", path.to_str().expect("utf-8 path")]);
+    assert_eq!(status(&output), 0, "{}", stderr(&output));
+    let formatted = std::fs::read_to_string(&path).expect("file");
+    assert_ne!(formatted, ugly, "fmt changed the layout");
+
+    // What is reported, and what is silenced by which code of which comment.
+    let meaning = |text: &str| {
+        let sources = crmpol::SourceSet::from_texts([("allow.crmpol", text)]);
+        let analysis = crmpol::analyze(&sources);
+        let mut silenced: Vec<(crmpol::Code, String, String)> = analysis
+            .suppressed
+            .iter()
+            .map(|suppressed| {
+                let by = sources.get(suppressed.by.file).map(|file| {
+                    let line = file.line_of(suppressed.by.start);
+                    let range = file.line_range(line).unwrap_or_default();
+                    file.text[range].trim().to_owned()
+                });
+                (
+                    suppressed.diagnostic.code,
+                    suppressed.diagnostic.message.clone(),
+                    by.unwrap_or_default(),
+                )
+            })
+            .collect();
+        silenced.sort();
+        (analysis.findings(), silenced)
+    };
+    let (findings, silenced) = meaning(ugly);
+    assert_eq!(silenced.len(), 3, "{silenced:?}");
+    assert!(
+        findings.iter().any(|(code, _)| *code == crmpol::Code::W0206),
+        "{findings:?}"
+    );
+    assert_eq!(meaning(&formatted), (findings, silenced), "{formatted}");
 }

@@ -98,6 +98,7 @@ fn each_entry_example_reports_its_code_with_the_output_shown() {
             .unwrap_or_else(|| panic!("{code}: the output after the example"));
         let actual = render::render(
             &analysis.diagnostics,
+            &analysis.suppressed,
             &sources,
             MessageFormat::Short,
             RenderOptions::default(),
@@ -208,6 +209,7 @@ fn assert_transcripts_are_current(document: &str, markdown: &str, fixtures: &str
                 .current_dir(&scratch)
                 .env("NO_COLOR", "1")
                 .env_remove("COLUMNS")
+                .env_remove("TERM")
                 .output()
                 .expect("run crmpol");
             let printed = format!(

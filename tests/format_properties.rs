@@ -18,6 +18,7 @@
 
 mod common;
 
+use common::language::SETTINGS;
 use common::random::Rng;
 use crmpol::format::{FormatError, FormatOptions, format_file};
 use crmpol::source::FileId;
@@ -53,19 +54,6 @@ const CRMS: [&str; 8] = [
 
 /// CRM values that are not CRMs (E0003), or missing.
 const BAD_CRMS: [&str; 3] = ["pipedrive", "Zendesk", ""];
-
-/// The six settings and their valid values, the alias included.
-const SETTINGS: [(&str, &[&str]); 6] = [
-    (
-        "map session data to",
-        &["activity object", "ccaas session", "ccaip session"],
-    ),
-    ("skip account creation", &["yes", "no"]),
-    ("skip record creation", &["yes", "no"]),
-    ("skip account lookup", &["yes", "no"]),
-    ("append to latest open record", &["yes", "no"]),
-    ("records", &["option 1", "option 2", "option 3"]),
-];
 
 /// Setting names the language does not know (E0002).
 const UNKNOWN_SETTINGS: [&str; 10] = [
@@ -120,7 +108,7 @@ const QUEUE_NAMES: [&str; 28] = [
     "日本語サポート",
     "📞 Hotline",
     " padded ",
-    "tab\there",
+    "no-break\u{a0}space",
     "x",
     r"ends in a backslash \\",
     r#"\"\""#,
@@ -504,6 +492,7 @@ fn format(text: &str, normalize: bool) -> Result<String, String> {
             format!("format_file refused the input as a syntax error (generator bug): {messages:#?}")
         }
         FormatError::WouldChangeMeaning(why) => format!("format_file: WouldChangeMeaning (formatter bug): {why}"),
+        FormatError::Refused(why) => format!("format_file refused a generated policy: {why}"),
     })
 }
 
@@ -664,7 +653,7 @@ fn layout_problems(output: &str) -> Vec<String> {
         let depth = last_rank.len() - 1;
         if parts.indentation.contains('\t') {
             problems.push(format!("line {number}: tab in the indentation"));
-        } else if parts.indentation.len() % 4 != 0 {
+        } else if !parts.indentation.len().is_multiple_of(4) {
             problems.push(format!("line {number}: indentation is not a multiple of four spaces"));
         } else if parts.indentation.len() != 4 * depth {
             problems.push(format!(

@@ -62,7 +62,7 @@ fn fixes_outline(sources: &crmpol::SourceSet, analysis: &crmpol::Analysis) -> St
     let mut out = String::new();
     for diagnostic in &analysis.diagnostics {
         for fix in &diagnostic.fixes {
-            let automatic = if diagnostic.automatic_fix() == Some(fix) {
+            let automatic = if diagnostic.automatic_fix(false) == Some(fix) {
                 "automatic"
             } else {
                 "offered"

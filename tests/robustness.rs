@@ -35,7 +35,7 @@ fn assert_well_formed(sources: &SourceSet, analysis: &Analysis) {
     }
     let options = RenderOptions::default();
     for format in [MessageFormat::Human, MessageFormat::Short, MessageFormat::Json] {
-        let text = render::render(&analysis.diagnostics, sources, format, options);
+        let text = render::render(&analysis.diagnostics, &analysis.suppressed, sources, format, options);
         assert_eq!(text.is_empty(), analysis.diagnostics.is_empty());
     }
     for format in [
@@ -314,4 +314,111 @@ fn a_fifty_megabyte_line_of_junk_is_one_error() {
     let (sources, analysis) = analyze_bytes(format!("crm: custom\n{line}").as_bytes());
     assert_eq!(codes(&analysis), ["E0001"]);
     assert_well_formed(&sources, &analysis);
+}
+
+#[test]
+fn formatting_absurdly_deep_nesting_is_refused_not_attempted() {
+    // 100,000 nested queues: 1.4 MB whose canonical indentation would take
+    // some 20 GB. Formatting must refuse at once, and say why.
+    let text = "queue \"a\" {\n".repeat(100_000);
+    let source = crmpol::SourceFile::from_text("deep.crmpol", text);
+    match crmpol::format::format_file(&source, crmpol::format::FormatOptions::default()) {
+        Err(crmpol::format::FormatError::Syntax(_)) => {}
+        other => panic!("unclosed blocks are syntax errors: {:?}", other.map(|text| text.len())),
+    }
+    let closed = nested(100_000, true);
+    let source = crmpol::SourceFile::from_text("deep.crmpol", closed);
+    match crmpol::format::format_file(&source, crmpol::format::FormatOptions::default()) {
+        Err(crmpol::format::FormatError::Refused(why)) => {
+            assert!(why.contains("100000 levels deep"), "{why}");
+        }
+        other => panic!("refused as too large, not {:?}", other.map(|text| text.len())),
+    }
+}
+
+#[test]
+fn many_diagnostics_on_one_long_line_render_in_linear_time() {
+    // 50,000 unknown escapes in one queue name: each diagnostic's column is
+    // found by a binary search, not by walking the line from its start.
+    let name = "\\q".repeat(50_000);
+    let text = format!("crm: salesforce\nqueue \"é{name}\"\n");
+    let (sources, analysis) = analyze_bytes(text.as_bytes());
+    assert_eq!(codes(&analysis).len(), 50_000);
+    for format in [
+        MessageFormat::Short,
+        MessageFormat::Json,
+        MessageFormat::Sarif,
+        MessageFormat::Github,
+    ] {
+        let rendered = render::render(
+            &analysis.diagnostics,
+            &analysis.suppressed,
+            &sources,
+            format,
+            RenderOptions::default(),
+        );
+        assert!(
+            rendered.contains("99999") || rendered.contains("100000"),
+            "{format:?}: the last column"
+        );
+    }
+}
+
+#[test]
+fn fixing_twenty_thousand_lines_takes_one_round() {
+    let text = "crm: salesforce\n".repeat(20_000) + "queue \"Q\"\n";
+    let mut sources = SourceSet::from_texts([("many.crmpol", text)]);
+    let fixed = crmpol::fix::fix_all(&mut sources, crmpol::fix::FixOptions::default());
+    assert_eq!(fixed.applied.len(), 19_999);
+    assert!(fixed.applied.iter().all(|fix| fix.round == 1));
+    assert!(!fixed.analysis.has_errors(), "{:?}", codes(&fixed.analysis).first());
+}
+
+/// Every input the fuzz targets in `tests/fuzz` minimised from a crash
+/// stays fixed: well-formed diagnostics, nothing raw on a terminal, a
+/// formatter that never refuses its own output, and fixes that settle.
+#[test]
+fn inputs_the_fuzzers_found_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/regressions");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir)
+        .expect("regressions folder")
+        .filter_map(Result::ok)
+    {
+        let bytes = std::fs::read(entry.path()).expect("regression input");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let (sources, analysis) = analyze_bytes(&bytes);
+        assert_well_formed(&sources, &analysis);
+        for format in [
+            MessageFormat::Human,
+            MessageFormat::Short,
+            MessageFormat::Json,
+            MessageFormat::Sarif,
+            MessageFormat::Github,
+        ] {
+            let text = render::render(
+                &analysis.diagnostics,
+                &analysis.suppressed,
+                &sources,
+                format,
+                RenderOptions::default(),
+            );
+            let raw = text
+                .chars()
+                .find(|&c| (c.is_control() && c != '\n' && c != '\t') || crmpol::text::is_bidi_control(c));
+            assert_eq!(raw, None, "{name}: {format:?} prints a raw control character");
+        }
+        let source = SourceFile::from_bytes(&name, &bytes);
+        let formatted = crmpol::format::format_file(&source, crmpol::format::FormatOptions::default());
+        assert!(
+            !matches!(formatted, Err(crmpol::format::FormatError::WouldChangeMeaning(_))),
+            "{name}: the formatter refused its own output"
+        );
+        let mut fixed = sources.clone();
+        crmpol::fix::fix_all(&mut fixed, crmpol::fix::FixOptions::default());
+        let again = crmpol::fix::fix_all(&mut fixed.clone(), crmpol::fix::FixOptions::default());
+        assert_eq!(again.applied, [], "{name}: a second --fix applies more");
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} regression inputs");
 }

@@ -45,6 +45,7 @@ fn schema_errors(log: &Value) -> Vec<String> {
 fn sarif(sources: &SourceSet, analysis: &Analysis) -> Value {
     let text = render::render(
         &analysis.diagnostics,
+        &analysis.suppressed,
         sources,
         MessageFormat::Sarif,
         RenderOptions::default(),
@@ -123,16 +124,30 @@ fn check_code_scanning(log: &Value, analysis: &Analysis) -> Result<(), String> {
         }
     }
 
+    // The diagnostics in force, then those allow comments silenced.
+    let expected: Vec<(&crmpol::Diagnostic, bool)> = analysis
+        .diagnostics
+        .iter()
+        .map(|diagnostic| (diagnostic, false))
+        .chain(
+            analysis
+                .suppressed
+                .iter()
+                .map(|suppressed| (&suppressed.diagnostic, true)),
+        )
+        .collect();
     let results = run["results"].as_array().ok_or("results is not an array")?;
-    if results.len() != analysis.diagnostics.len() {
+    if results.len() != expected.len() {
         return Err(format!(
-            "{} results for {} diagnostics",
+            "{} results for {} diagnostics and {} suppressed ones",
             results.len(),
-            analysis.diagnostics.len()
+            analysis.diagnostics.len(),
+            analysis.suppressed.len()
         ));
     }
-    for (index, (result, diagnostic)) in results.iter().zip(&analysis.diagnostics).enumerate() {
+    for (index, (result, (diagnostic, suppressed))) in results.iter().zip(expected).enumerate() {
         let what = format!("result {index} ({})", diagnostic.code);
+        check_suppressions(result, suppressed, &what)?;
         let rule_id = text(&result["ruleId"], &format!("{what}: ruleId"))?;
         if rule_id != diagnostic.code.as_str() {
             return Err(format!("{what}: ruleId is {rule_id}"));
@@ -203,6 +218,19 @@ fn failures(name: &str, sources: &SourceSet, analysis: &Analysis) -> Vec<String>
         failures.push(format!("{name}: {error}"));
     }
     failures
+}
+
+/// A silenced diagnostic has one in-source suppression at the allow
+/// comment; one in force has none.
+fn check_suppressions(result: &Value, suppressed: bool, what: &str) -> Result<(), String> {
+    match (suppressed, result["suppressions"].as_array().map(Vec::as_slice)) {
+        (false, None) => Ok(()),
+        (true, Some([suppression])) if suppression["kind"] == "inSource" => check_region(
+            &suppression["location"]["physicalLocation"]["region"],
+            &format!("{what}: suppressions[0].location region"),
+        ),
+        _ => Err(format!("{what}: suppressions are {}", result["suppressions"])),
+    }
 }
 
 fn assert_no_failures(failures: &[String]) {

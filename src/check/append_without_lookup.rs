@@ -3,11 +3,11 @@
 //! latest open record cannot be found without looking the account up.
 
 use super::causes::{CauseGroups, affected_note};
-use super::edits::remove_line;
+use super::scoped::set_for_entries;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::Source;
-use crate::vocabulary::SettingKey;
+use crate::vocabulary::{SettingKey, SettingValue};
 
 pub struct AppendWithoutLookup;
 
@@ -35,27 +35,31 @@ impl CheckRule for AppendWithoutLookup {
                 };
                 let append = context.policy.assignment(append)?;
                 let lookup = context.policy.assignment(lookup)?;
-                Some(
-                    Diagnostic::new(
-                        Code::E0101,
-                        "cannot append to the latest open record when account lookup is skipped",
-                    )
-                    .with_primary(append.span, "append turned on here")
-                    .with_secondary(lookup.span, "account lookup skipped here")
-                    .with_help(
-                        "remove one of the two: without a lookup there is no account, so no open record to append to",
-                    )
-                    .with_note("the portal hides the append option once account lookup is skipped")
-                    .with_note(affected_note(context, &entries))
-                    .with_fix(Fix::maybe_incorrect(
-                        "stop appending (keep the lookup skipped)",
-                        vec![remove_line(context.sources, append.span)],
-                    ))
-                    .with_fix(Fix::maybe_incorrect(
-                        "stop skipping the lookup (keep appending)",
-                        vec![remove_line(context.sources, lookup.span)],
-                    )),
+                let mut diagnostic = Diagnostic::new(
+                    Code::E0101,
+                    "cannot append to the latest open record when account lookup is skipped",
                 )
+                .with_primary(append.span, "append turned on here")
+                .with_secondary(lookup.span, "account lookup skipped here")
+                .with_help(
+                    "remove one of the two: without a lookup there is no account, so no open record to append to",
+                )
+                .with_note("the portal hides the append option once account lookup is skipped")
+                .with_note(affected_note(context, &entries));
+                // Both ways out are decisions, so both fixes are unsafe;
+                // each changes only the entries with this error.
+                let off = SettingValue::Flag(false);
+                let ways = [
+                    (SettingKey::AppendToLatestOpenRecord, "stop appending"),
+                    (SettingKey::SkipAccountLookup, "stop skipping the lookup"),
+                ];
+                for (key, what) in ways {
+                    if let Some(change) = set_for_entries(context, key, off, &entries, lookup.owner) {
+                        diagnostic =
+                            diagnostic.with_fix(Fix::unsafe_fix(format!("{what}: {}", change.summary), change.edits));
+                    }
+                }
+                Some(diagnostic.with_entries(entries))
             })
             .collect()
     }

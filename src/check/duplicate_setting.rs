@@ -1,7 +1,7 @@
 //! E0007: the same setting given twice for one queue and channel block, in
 //! one block, across reopened blocks, or across files.
 
-use super::edits::remove_line;
+use super::edits::remove_setting;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 
@@ -24,24 +24,21 @@ impl CheckRule for DuplicateSetting {
                     Diagnostic::new(Code::E0007, format!("`{}` is given twice for {place}", again.key))
                         .with_primary(again.span, "given again here")
                         .with_secondary(first.span, "first given here");
-                let remove_again = remove_line(context.sources, again.span);
+                let remove_again = remove_setting(context, again);
                 diagnostic = if first.value == again.value {
                     diagnostic
                         .with_help("remove one of the two statements")
-                        .with_fix(Fix::machine_applicable("remove the repetition", vec![remove_again]))
+                        .with_fix(Fix::safe("remove the repetition", vec![remove_again]))
                 } else {
                     diagnostic
                         .with_help(format!(
                             "the two disagree (`{}` and `{}`); keep the one you mean and remove the other",
                             first.value, again.value
                         ))
-                        .with_fix(Fix::maybe_incorrect(
-                            format!("keep `{}`", first.value),
-                            vec![remove_again],
-                        ))
-                        .with_fix(Fix::maybe_incorrect(
+                        .with_fix(Fix::unsafe_fix(format!("keep `{}`", first.value), vec![remove_again]))
+                        .with_fix(Fix::unsafe_fix(
                             format!("keep `{}`", again.value),
-                            vec![remove_line(context.sources, first.span)],
+                            vec![remove_setting(context, first)],
                         ))
                 };
                 Some(diagnostic)

@@ -1,7 +1,7 @@
 //! W0202: a setting that is never in effect, because every leaf/channel
 //! entry below it sets it again.
 
-use super::edits::remove_line;
+use super::edits::remove_setting;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::{Assignment, AssignmentId, Owner, Source};
@@ -26,7 +26,8 @@ impl CheckRule for IneffectiveSetting {
             .iter()
             .enumerate()
             .filter(|(index, assignment)| {
-                assignment.duplicate_of.is_none() && !context.is_effective(AssignmentId(*index))
+                let id = AssignmentId(*index);
+                assignment.duplicate_of.is_none() && !context.is_effective(id) && !context.is_given_again(id)
             })
             .map(|(_, assignment)| diagnose(context, assignment))
             .collect()
@@ -63,9 +64,9 @@ fn diagnose(context: &CheckContext<'_>, assignment: &Assignment) -> Diagnostic {
     };
     diagnostic
         .with_help("remove this line, or remove the overriding settings if this value is the one you meant")
-        .with_fix(Fix::machine_applicable(
+        .with_fix(Fix::safe(
             "remove the line that never takes effect",
-            vec![remove_line(context.sources, assignment.span)],
+            vec![remove_setting(context, assignment)],
         ))
         .with_note(format!("{every} `{}` again", assignment.key))
 }

@@ -3,12 +3,11 @@
 //! otherwise every session would create a new account.
 
 use super::causes::{CauseGroups, affected_note};
-use super::edits::insert_line_above;
+use super::scoped::set_for_entries;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
-use crate::resolve::Assignment;
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::Source;
-use crate::vocabulary::SettingKey;
+use crate::vocabulary::{SettingKey, SettingValue};
 
 pub struct LookupSkippedWithAccountCreation;
 
@@ -44,7 +43,25 @@ impl CheckRule for LookupSkippedWithAccountCreation {
                     Some(creation) => diagnostic.with_secondary(creation.span, "account creation kept on here"),
                     None => diagnostic.with_note("accounts are created unless `skip account creation: yes` is set"),
                 };
-                diagnostic = diagnostic.with_fix(skip_creation_too(context, lookup, creation));
+                // Two ways out, both decisions: both fixes are unsafe.
+                let ways = [
+                    (
+                        SettingKey::SkipAccountCreation,
+                        SettingValue::Flag(true),
+                        "skip account creation too",
+                    ),
+                    (
+                        SettingKey::SkipAccountLookup,
+                        SettingValue::Flag(false),
+                        "stop skipping the lookup",
+                    ),
+                ];
+                for (key, value, what) in ways {
+                    if let Some(change) = set_for_entries(context, key, value, &entries, lookup.owner) {
+                        diagnostic =
+                            diagnostic.with_fix(Fix::unsafe_fix(format!("{what}: {}", change.summary), change.edits));
+                    }
+                }
                 Some(
                     diagnostic
                         .with_help(
@@ -53,22 +70,10 @@ impl CheckRule for LookupSkippedWithAccountCreation {
                         .with_note(
                             "without a lookup no account is ever found, so every session would create a new account",
                         )
-                        .with_note(affected_note(context, &entries)),
+                        .with_note(affected_note(context, &entries))
+                        .with_entries(entries),
                 )
             })
             .collect()
     }
-}
-
-/// Skips account creation where the lookup is skipped: by turning the
-/// `skip account creation: no` of that same block to `yes` (a second
-/// statement there would be E0007), or else by adding the statement.
-fn skip_creation_too(context: &CheckContext<'_>, lookup: &Assignment, creation: Option<&Assignment>) -> Fix {
-    let edit = match creation {
-        Some(creation) if (creation.owner, creation.scope) == (lookup.owner, lookup.scope) => {
-            Edit::replace(creation.value_span, "yes")
-        }
-        _ => insert_line_above(context.sources, lookup.span, "skip account creation: yes"),
-    };
-    Fix::machine_applicable("skip account creation where the lookup is skipped", vec![edit])
 }

@@ -14,12 +14,15 @@ mod duplicate_setting;
 mod edits;
 mod ineffective_setting;
 mod invalid_value;
+mod look_alike_queue_names;
 mod lookup_skipped_with_account_creation;
 mod missing_crm;
 mod records_option_unavailable;
 mod redundant_setting;
+mod scoped;
 mod session_data_unattached;
 mod similar_queue_names;
+mod suggestions;
 mod unknown_setting;
 mod unsupported_crm_skip;
 
@@ -38,6 +41,9 @@ pub struct CheckContext<'a> {
     pub choices: Vec<Choices>,
     /// For each assignment: whether some entry takes a value from it.
     effective: Vec<bool>,
+    /// For each assignment: whether a later statement gives the same
+    /// setting again for the same place (E0007).
+    given_again: Vec<bool>,
 }
 
 impl<'a> CheckContext<'a> {
@@ -48,13 +54,31 @@ impl<'a> CheckContext<'a> {
             .map(|entry| Choices::from_settings(&entry.settings))
             .collect();
         let effective = effective_assignments(policy);
+        let mut given_again = vec![false; policy.assignments.len()];
+        for first in policy
+            .assignments
+            .iter()
+            .filter_map(|assignment| assignment.duplicate_of)
+        {
+            if let Some(flag) = given_again.get_mut(first.0) {
+                *flag = true;
+            }
+        }
         CheckContext {
             sources,
             trees,
             policy,
             choices,
             effective,
+            given_again,
         }
+    }
+
+    /// Whether the same setting is given again for this statement's place
+    /// (E0007). Removing such a statement would let the repetition count,
+    /// so no rule may offer that as a change of layout only.
+    pub fn is_given_again(&self, id: AssignmentId) -> bool {
+        self.given_again.get(id.0).copied().unwrap_or(false)
     }
 
     /// Whether this assignment's value reaches some leaf/channel entry:
@@ -137,6 +161,7 @@ pub const RULES: &[&dyn CheckRule] = &[
     &ineffective_setting::IneffectiveSetting,
     &session_data_unattached::SessionDataUnattached,
     &similar_queue_names::SimilarQueueNames,
+    &look_alike_queue_names::LookAlikeQueueNames,
 ];
 
 /// Runs every rule.
@@ -149,13 +174,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_beyond_syntax_has_exactly_one_rule() {
-        // E0001 and E0008 come from the parser; every other code from one rule.
+    fn every_code_beyond_syntax_and_allow_comments_has_exactly_one_rule() {
+        // E0001 and E0008 come from the parser, the codes about allow
+        // comments from their stage; every other code from one rule.
         let parser_codes = [Code::E0001, Code::E0008];
         for code in Code::ALL {
             let rules = RULES.iter().filter(|rule| rule.code() == *code).count();
-            let expected = usize::from(!parser_codes.contains(code));
-            assert_eq!(rules, expected, "{code}");
+            let from_elsewhere = parser_codes.contains(code) || crate::suppress::CODES.contains(code);
+            assert_eq!(rules, usize::from(!from_elsewhere), "{code}");
         }
     }
 }

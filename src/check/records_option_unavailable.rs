@@ -2,12 +2,12 @@
 //! effective combination.
 
 use super::causes::{CauseGroups, affected_note};
+use super::scoped::set_for_entries;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::{EffectiveSettings, Source};
 use crate::vendor::{self, Choices};
-use crate::vocabulary::{SessionDataTarget, SettingKey};
-use std::collections::HashMap;
+use crate::vocabulary::{RecordsOption, SessionDataTarget, SettingKey, SettingValue};
 
 pub struct RecordsOptionUnavailable;
 
@@ -35,18 +35,10 @@ impl CheckRule for RecordsOptionUnavailable {
             let records = entry.settings.get(SettingKey::Records).source;
             causes.add((records, available, deciders(&entry.settings, choices)), index);
         }
-        let groups = causes.into_groups();
-        // One `records` statement can be too high for several combinations;
-        // its fix must suit them all, so it takes the smallest count.
-        let mut fewest: HashMap<Source, u8> = HashMap::new();
-        for ((records, available, _), _) in &groups {
-            let count = fewest.entry(*records).or_insert(*available);
-            *count = (*count).min(*available);
-        }
-        groups
+        causes
+            .into_groups()
             .into_iter()
             .filter_map(|((records, available, deciders), entries)| {
-                let fix_option = fewest.get(&records).copied().unwrap_or(available);
                 let Source::Stated(records) = records else { return None };
                 let records = context.policy.assignment(records)?;
                 let choices = entries.first().and_then(|&index| context.choices.get(index))?;
@@ -75,16 +67,27 @@ impl CheckRule for RecordsOptionUnavailable {
                 } else {
                     format!("choose `records: option {available}` or lower")
                 };
-                let fix = Fix::machine_applicable(
-                    format!("choose `option {fix_option}`, the largest offered"),
-                    vec![Edit::replace(records.value_span, format!("option {fix_option}"))],
-                );
+                // Which option is the author's choice: one unsafe fix per
+                // option offered, largest first, each for these entries only.
+                for position in (1..=available).rev() {
+                    let Some(option) = RecordsOption::new(position) else {
+                        continue;
+                    };
+                    let value = SettingValue::Records(option);
+                    if let Some(change) = set_for_entries(context, SettingKey::Records, value, &entries, records.owner)
+                    {
+                        diagnostic = diagnostic.with_fix(Fix::unsafe_fix(
+                            format!("choose `option {position}`: {}", change.summary),
+                            change.edits,
+                        ));
+                    }
+                }
                 Some(
                     diagnostic
                         .with_help(best)
-                        .with_fix(fix)
                         .with_note(reason(choices, available))
-                        .with_note(affected_note(context, &entries)),
+                        .with_note(affected_note(context, &entries))
+                        .with_entries(entries),
                 )
             })
             .collect()

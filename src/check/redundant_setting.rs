@@ -2,7 +2,7 @@
 //! built-in default inside `defaults` is allowed: that is where a team writes
 //! down what it relies on.
 
-use super::edits::remove_line;
+use super::edits::remove_setting;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::{Assignment, AssignmentId, Owner, Scope, Source};
@@ -20,7 +20,10 @@ impl CheckRule for RedundantSetting {
             .assignments
             .iter()
             .enumerate()
-            .filter(|(index, assignment)| is_redundant(assignment) && context.is_effective(AssignmentId(*index)))
+            .filter(|(index, assignment)| {
+                let id = AssignmentId(*index);
+                is_redundant(assignment) && context.is_effective(id) && !context.is_given_again(id)
+            })
             .map(|(_, assignment)| diagnose(context, assignment))
             .collect()
     }
@@ -54,9 +57,9 @@ fn diagnose(context: &CheckContext<'_>, assignment: &Assignment) -> Diagnostic {
     )
     .with_primary(assignment.span, format!("already `{}` here", assignment.value))
     .with_help("remove this line")
-    .with_fix(Fix::machine_applicable(
+    .with_fix(Fix::safe(
         "remove the redundant line",
-        vec![remove_line(context.sources, assignment.span)],
+        vec![remove_setting(context, assignment)],
     ));
     let mut sources: Vec<Source> = assignment
         .inherited

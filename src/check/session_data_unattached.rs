@@ -54,6 +54,7 @@ impl CheckRule for SessionDataUnattached {
                     .with_help("keep account or record creation on for these queues if their sessions belong in the CRM")
                     .with_note("no record is created or appended to, and no account is found or created; the platform's own session monitoring still lists the session")
                     .with_note(affected_note(context, &entries))
+                    .with_entries(entries)
             })
             .collect()
     }

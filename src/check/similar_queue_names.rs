@@ -5,6 +5,7 @@
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolve::{QueueId, quote_name};
+use crate::text;
 use std::collections::HashMap;
 
 pub struct SimilarQueueNames;
@@ -37,8 +38,8 @@ impl CheckRule for SimilarQueueNames {
                         Code::W0204,
                         format!(
                             "sibling queues `{}` and `{}` differ only in letter case or spacing",
-                            quote_name(&first.name),
-                            quote_name(&queue.name)
+                            text::quoted(&quote_name(&first.name)),
+                            text::quoted(&quote_name(&queue.name))
                         ),
                     )
                     .with_primary(here, "this queue")
@@ -51,8 +52,9 @@ impl CheckRule for SimilarQueueNames {
     }
 }
 
-/// Lower case, with every kind of white space removed.
-fn comparison_key(name: &str) -> String {
+/// Lower case, with every kind of white space removed. W0205 uses it too,
+/// so as not to report the pairs this rule reports.
+pub(super) fn comparison_key(name: &str) -> String {
     name.chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)

@@ -1,7 +1,9 @@
 //! E0002: a setting name the language does not know.
 
+use super::suggestions::did_you_mean;
 use super::{CheckContext, CheckRule};
-use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::text;
 use crate::vocabulary::{self, SettingKey};
 
 pub struct UnknownSetting;
@@ -16,19 +18,16 @@ impl CheckRule for UnknownSetting {
             .setting_statements()
             .filter(|stmt| stmt.key.is_none())
             .map(|stmt| {
-                let written = &stmt.name.value;
-                let diagnostic = Diagnostic::new(Code::E0002, format!("unknown setting `{written}`"))
-                    .with_primary(stmt.name.span, "not a setting crmpol knows");
-                match vocabulary::closest(written, &vocabulary::setting_names()) {
-                    Some(name) => {
-                        diagnostic
-                            .with_help(format!("did you mean `{name}`?"))
-                            .with_fix(Fix::machine_applicable(
-                                format!("write `{name}`"),
-                                vec![Edit::replace(stmt.name.span, name)],
-                            ))
-                    }
-                    None => diagnostic.with_help(format!("the settings are {}", list_of_settings())),
+                let written = &stmt.name;
+                let diagnostic = Diagnostic::new(
+                    Code::E0002,
+                    format!("unknown setting `{}`", text::quoted(&written.value)),
+                )
+                .with_primary(written.span, "not a setting crmpol knows");
+                let raw = context.sources.slice(written.span);
+                match did_you_mean(diagnostic, written, raw, &vocabulary::setting_names()) {
+                    (diagnostic, true) => diagnostic,
+                    (diagnostic, false) => diagnostic.with_help(format!("the settings are {}", list_of_settings())),
                 }
             })
             .collect()

@@ -2,7 +2,7 @@
 //! cannot skip it; only four integrations can (see `vendor::crm_supports_skipping`).
 
 use super::causes::{CauseGroups, affected_note};
-use super::edits::remove_line;
+use super::scoped::set_for_entries;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::Source;
@@ -10,6 +10,20 @@ use crate::vendor;
 use crate::vocabulary::SettingKey;
 
 pub struct UnsupportedCrmSkip;
+
+/// "`salesforce`, `zendesk`, `servicenow` and `custom`", from the vendor rule.
+fn supporting_crms() -> String {
+    let names: Vec<String> = crate::vocabulary::Crm::ALL
+        .into_iter()
+        .filter(|&crm| vendor::crm_supports_skipping(crm))
+        .map(|crm| format!("`{crm}`"))
+        .collect();
+    match names.split_last() {
+        Some((last, init)) if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
 
 const SKIPPABLE: [(SettingKey, &str); 2] = [
     (SettingKey::SkipAccountCreation, "account creation"),
@@ -47,17 +61,23 @@ impl CheckRule for UnsupportedCrmSkip {
             .into_iter()
             .filter_map(|((id, what), entries)| {
                 let skip = context.policy.assignment(id)?;
-                Some(
-                    Diagnostic::new(Code::E0104, format!("`{crm}` does not support skipping {what}"))
-                        .with_primary(skip.span, format!("{what} skipped here"))
-                        .with_secondary(declaration.span, "CRM declared here")
-                        .with_help("skipping creation works with `salesforce`, `zendesk`, `servicenow` and `custom`; remove this setting")
-                        .with_note(affected_note(context, &entries))
-                        .with_fix(Fix::maybe_incorrect(
-                            "remove this setting",
-                            vec![remove_line(context.sources, skip.span)],
-                        )),
-                )
+                let mut diagnostic = Diagnostic::new(Code::E0104, format!("`{crm}` does not support skipping {what}"))
+                    .with_primary(skip.span, format!("{what} skipped here"))
+                    .with_secondary(declaration.span, "CRM declared here")
+                    .with_help(format!(
+                        "skipping creation works with {}; stop skipping {what} here, or declare the CRM the policy is really for",
+                        supporting_crms()
+                    ))
+                    .with_note(affected_note(context, &entries));
+                // The mistake may be the declared CRM, so the fix is unsafe.
+                let off = crate::vocabulary::SettingValue::Flag(false);
+                if let Some(change) = set_for_entries(context, skip.key, off, &entries, skip.owner) {
+                    diagnostic = diagnostic.with_fix(Fix::unsafe_fix(
+                        format!("stop skipping {what}: {}", change.summary),
+                        change.edits,
+                    ));
+                }
+                Some(diagnostic.with_entries(entries))
             })
             .collect()
     }

@@ -1,27 +1,33 @@
 //! `--message-format human`: miette's graphical report with the source
 //! lines, one report per diagnostic. Labels in other files than the primary
 //! one appear as related reports under it, each with its own source lines.
-
-use crate::diagnostic::{Diagnostic, Label, LabelStyle, Severity};
-use crate::source::{FileId, SourceFile, SourceSet};
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
-    SpanContents,
-};
-use std::fmt;
+//! The lines come from an [`Excerpt`], which writes out characters a
+//! terminal must not receive and cuts very long lines.
 
 use super::RenderOptions;
+use super::excerpt::{CONTEXT_LINES, Excerpt};
+use crate::diagnostic::{Diagnostic, Label, LabelStyle, Severity};
+use crate::source::{FileId, SourceSet};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, ThemeCharacters, ThemeStyles};
+use std::fmt;
 
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceSet, options: RenderOptions) -> String {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
+    let theme = GraphicalTheme {
+        characters: if options.unicode {
+            ThemeCharacters::unicode()
+        } else {
+            ThemeCharacters::ascii()
+        },
+        styles: if options.color {
+            ThemeStyles::ansi()
+        } else {
+            ThemeStyles::none()
+        },
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let (report, elsewhere) = Report::split(diagnostic, sources);
@@ -77,34 +83,12 @@ fn render_one(handler: &GraphicalReportHandler, report: &Report<'_>, out: &mut S
     }
 }
 
-/// A file's text as miette reads it, borrowed rather than copied.
-struct FileSource<'a>(&'a SourceFile);
-
-impl SourceCode for FileSource<'_> {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let contents = self.0.text.read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.0.name.clone(),
-            contents.data(),
-            *contents.span(),
-            contents.line(),
-            contents.column(),
-            contents.line_count(),
-        )))
-    }
-}
-
 /// One diagnostic, or the part of it in one other file, as miette sees it.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
     /// The message: the diagnostic's own, or a pointer for a part elsewhere.
     message: String,
-    source: Option<FileSource<'a>>,
+    source: Option<Excerpt<'a>>,
     labels: Vec<&'a Label>,
     /// A part in another file: no code, help or severity of its own.
     is_elsewhere: bool,
@@ -120,19 +104,27 @@ impl<'a> Report<'a> {
                 files.push(Some(label.span.file));
             }
         }
-        let mut reports = files.into_iter().map(|file| Report {
-            diagnostic,
-            message: match file {
-                Some(file) if file != home.unwrap_or(file) => format!("see also `{}`", sources.name(file)),
-                _ => diagnostic.message.clone(),
-            },
-            source: file.and_then(|file| sources.get(file)).map(FileSource),
-            labels: diagnostic
+        let mut reports = files.into_iter().map(|file| {
+            let labels: Vec<&Label> = diagnostic
                 .labels
                 .iter()
                 .filter(|label| Some(label.span.file) == file)
-                .collect(),
-            is_elsewhere: file != home,
+                .collect();
+            let spans: Vec<_> = labels.iter().map(|label| label.span).collect();
+            Report {
+                diagnostic,
+                message: match file {
+                    Some(file) if file != home.unwrap_or(file) => {
+                        format!("see also `{}`", crate::text::escape_hidden(sources.name(file)))
+                    }
+                    _ => diagnostic.message.clone(),
+                },
+                source: file
+                    .and_then(|file| sources.get(file))
+                    .map(|source| Excerpt::new(source, &spans)),
+                labels,
+                is_elsewhere: file != home,
+            }
         });
         let main = reports.next().unwrap_or(Report {
             diagnostic,
@@ -187,8 +179,9 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let labels = self.labels.iter().map(|label| {
-            let span = SourceSpan::new(label.span.start.into(), label.span.end - label.span.start);
+        let excerpt = self.source.as_ref()?;
+        let labels = self.labels.iter().map(move |label| {
+            let span = excerpt.shown_span(label.span);
             let text = Some(label.message.clone());
             match label.style {
                 LabelStyle::Primary => LabeledSpan::new_primary_with_span(text, span),

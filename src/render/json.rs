@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Applicability, Code, Diagnostic, LabelStyle, Severity};
 use crate::source::{SourceSet, Span};
+use crate::suppress::Suppressed;
 use serde::Serialize;
 
 /// A diagnostic as tools read it. Field names are part of the interface.
@@ -14,6 +15,12 @@ pub struct JsonDiagnostic<'a> {
     pub notes: &'a [String],
     pub spans: Vec<JsonSpan<'a>>,
     pub fixes: Vec<JsonFix<'a>>,
+    /// Silenced by an allow comment: it does not count towards the exit
+    /// status.
+    pub suppressed: bool,
+    /// Where the allow comment's code is, for a suppressed diagnostic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_by: Option<JsonRange<'a>>,
 }
 
 /// A way to resolve a diagnostic, as edits an editor can apply.
@@ -87,11 +94,22 @@ impl<'a> JsonDiagnostic<'a> {
                         .collect(),
                 })
                 .collect(),
+            suppressed: false,
+            suppressed_by: None,
+        }
+    }
+
+    /// A diagnostic an allow comment silenced.
+    pub fn suppressed(suppressed: &'a Suppressed, sources: &'a SourceSet) -> Self {
+        JsonDiagnostic {
+            suppressed: true,
+            suppressed_by: Some(json_range(sources, suppressed.by)),
+            ..JsonDiagnostic::new(&suppressed.diagnostic, sources)
         }
     }
 }
 
-fn json_range(sources: &SourceSet, span: Span) -> JsonRange<'_> {
+pub fn json_range(sources: &SourceSet, span: Span) -> JsonRange<'_> {
     let (start, end) = match sources.get(span.file) {
         Some(file) => (file.line_column(span.start), file.line_column(span.end)),
         None => Default::default(),
@@ -107,11 +125,21 @@ fn json_range(sources: &SourceSet, span: Span) -> JsonRange<'_> {
     }
 }
 
-pub fn render(diagnostics: &[Diagnostic], sources: &SourceSet) -> String {
+/// One line per diagnostic in force, then one per diagnostic an allow
+/// comment silenced.
+pub fn render(diagnostics: &[Diagnostic], suppressed: &[Suppressed], sources: &SourceSet) -> String {
     let mut out = String::new();
-    for diagnostic in diagnostics {
+    let objects = diagnostics
+        .iter()
+        .map(|diagnostic| JsonDiagnostic::new(diagnostic, sources))
+        .chain(
+            suppressed
+                .iter()
+                .map(|suppressed| JsonDiagnostic::suppressed(suppressed, sources)),
+        );
+    for object in objects {
         // Serialising plain strings and numbers cannot fail.
-        if let Ok(line) = serde_json::to_string(&JsonDiagnostic::new(diagnostic, sources)) {
+        if let Ok(line) = serde_json::to_string(&object) {
             out.push_str(&line);
             out.push('\n');
         }

@@ -4,18 +4,24 @@
 
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix, LabelStyle, Severity};
 use crate::source::{SourceSet, Span};
+use crate::suppress::Suppressed;
 use serde_json::{Value, json};
 
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-pub fn render(diagnostics: &[Diagnostic], sources: &SourceSet) -> String {
+pub fn render(diagnostics: &[Diagnostic], suppressed: &[Suppressed], sources: &SourceSet) -> String {
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| result(d, sources))
+        .chain(suppressed.iter().map(|s| suppressed_result(s, sources)))
+        .collect();
     let log = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver() },
             "columnKind": "unicodeCodePoints",
-            "results": diagnostics.iter().map(|d| result(d, sources)).collect::<Vec<_>>(),
+            "results": results,
         }],
     });
     // Serialising a `Value` cannot fail.
@@ -99,6 +105,17 @@ fn result(diagnostic: &Diagnostic, sources: &SourceSet) -> Value {
             .collect::<Vec<_>>(),
         "fixes": diagnostic.fixes.iter().map(|fix| sarif_fix(sources, fix)).collect::<Vec<_>>(),
     })
+}
+
+/// A silenced diagnostic is a result with an in-source suppression
+/// pointing at the allow comment, which viewers show as dismissed.
+fn suppressed_result(suppressed: &Suppressed, sources: &SourceSet) -> Value {
+    let mut result = result(&suppressed.diagnostic, sources);
+    result["suppressions"] = json!([{
+        "kind": "inSource",
+        "location": location(sources, suppressed.by, Some("allowed here")),
+    }]);
+    result
 }
 
 fn location(sources: &SourceSet, span: Span, label: Option<&str>) -> Value {
@@ -199,7 +216,7 @@ mod tests {
         use crate::source::{FileId, Span};
         let sources = SourceSet::from_texts([("a.crmpol", "abc\n"), ("b.crmpol", "def\n")]);
         let at = |file, start| Span::new(FileId(file), start, start + 1);
-        let fix = Fix::maybe_incorrect(
+        let fix = Fix::unsafe_fix(
             "edit both",
             vec![Edit::delete(at(0, 0)), Edit::delete(at(1, 1)), Edit::delete(at(0, 2))],
         );
@@ -208,7 +225,7 @@ mod tests {
         assert_eq!(changes.len(), 2);
         assert_eq!(changes[0]["artifactLocation"]["uri"], "a.crmpol");
         assert_eq!(changes[0]["replacements"].as_array().map(Vec::len), Some(2));
-        assert_eq!(rendered["properties"]["applicability"], "maybe-incorrect");
+        assert_eq!(rendered["properties"]["applicability"], "unsafe");
     }
 
     #[test]

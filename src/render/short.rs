@@ -32,7 +32,14 @@ impl<'a> Files<'a> for SourceFiles<'a> {
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
         let file = self.0.get(id).ok_or(FilesError::FileMissing)?;
-        Ok(file.line_index(byte_index))
+        Ok(file.line_of(byte_index))
+    }
+
+    /// From the line index, in code points: the default walks the line from
+    /// its start for every diagnostic, which is quadratic on a long line.
+    fn column_number(&'a self, id: FileId, _line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+        let file = self.0.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(file.line_column(byte_index).column)
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {

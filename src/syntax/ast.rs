@@ -14,6 +14,13 @@ use crate::vocabulary::{Channel, Crm, SettingKey, SettingValue};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NodeId(pub usize);
 
+/// A statement of a policy set: its file and its node there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeRef {
+    pub file: FileId,
+    pub node: NodeId,
+}
+
 /// The parsed statements of one file.
 #[derive(Clone, Debug)]
 pub struct SyntaxTree {
@@ -86,6 +93,13 @@ impl SyntaxTree {
         self.nodes.len()
     }
 
+    /// Whether a comment starts in `start..end` (comments are in source
+    /// order, so this is a binary search).
+    pub fn has_comment_in(&self, start: usize, end: usize) -> bool {
+        let first = self.comments.partition_point(|comment| comment.start < start);
+        self.comments.get(first).is_some_and(|comment| comment.start < end)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
@@ -130,6 +144,19 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
+    /// Where the statement goes in the canonical layout of its block:
+    /// `crm:`, `defaults`, settings (by setting, unknown ones last), channel
+    /// blocks (`call`, then `chat`), then queues. Equal ranks keep their order.
+    pub fn canonical_rank(&self) -> (u8, usize) {
+        match self {
+            NodeKind::Crm(_) => (0, 0),
+            NodeKind::Defaults => (1, 0),
+            NodeKind::Setting(stmt) => (2, stmt.key.map_or(SettingKey::ALL.len(), SettingKey::index)),
+            NodeKind::Channel(channel) => (3, channel.value.index()),
+            NodeKind::Queue(_) | NodeKind::Unparsed => (4, 0),
+        }
+    }
+
     /// How the statement is named in messages: "`queue`", "a setting", ...
     pub fn describe(&self) -> &'static str {
         match self {

@@ -7,7 +7,7 @@
 pub mod ast;
 mod parser;
 
-pub use ast::{Block, CrmDecl, Node, NodeId, NodeKind, QueueDecl, QueueName, SettingStmt, SyntaxTree};
+pub use ast::{Block, CrmDecl, Node, NodeId, NodeKind, NodeRef, QueueDecl, QueueName, SettingStmt, SyntaxTree};
 pub use parser::{ParsedFile, parse_file};
 
 use crate::diagnostic::Diagnostic;

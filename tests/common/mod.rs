@@ -1,6 +1,8 @@
 //! Helpers shared by the fixture-driven integration tests.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod cli;
+pub mod language;
 pub mod random;
 
 use crmpol::emit::{self, TableFormat};
@@ -17,7 +19,7 @@ pub fn relative(path: &Path) -> PathBuf {
 
 /// Loads a fixture (a file, or a directory for a multi-file policy set).
 pub fn load(path: &Path) -> SourceSet {
-    SourceSet::load(&[relative(path)]).unwrap_or_else(|error| panic!("cannot load {}: {error}", path.display()))
+    SourceSet::load(&[relative(path)]).unwrap_or_else(|errors| panic!("cannot load {}: {errors:?}", path.display()))
 }
 
 pub fn analyze(path: &Path) -> (SourceSet, Analysis) {
@@ -31,8 +33,9 @@ pub fn rendered(sources: &SourceSet, analysis: &Analysis, format: MessageFormat)
     let options = RenderOptions {
         color: false,
         width: 100,
+        unicode: true,
     };
-    render::render(&analysis.diagnostics, sources, format, options)
+    render::render(&analysis.diagnostics, &analysis.suppressed, sources, format, options)
 }
 
 pub fn yaml_table(analysis: &Analysis) -> String {

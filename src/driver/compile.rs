@@ -1,0 +1,69 @@
+//! `crmpol compile`.
+
+use super::{CommandOutput, CommonOptions, ExitStatus, Findings, denied_warnings_only, report, status_of};
+use crate::emit::{self, TableFormat};
+use crate::source::SourceSet;
+use crate::write::{self, Destination};
+use std::path::Path;
+
+/// `crmpol compile`: check, then print the table or write it to `output`.
+/// Diagnostics go to standard error, as standard output may carry the table.
+/// With errors nothing is printed or written, and an existing `output` file
+/// is left as it was. An `output` that is one of the policy files is
+/// refused before anything else happens.
+pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Path>) -> CommandOutput {
+    let sources = match SourceSet::load(&options.paths) {
+        Ok(sources) => sources,
+        Err(errors) => return CommandOutput::could_not_load(errors),
+    };
+    let inputs: Vec<(&Path, &str)> = sources
+        .iter()
+        .map(|(_, file)| (Path::new(&file.path), file.name.as_str()))
+        .collect();
+    let destination = match write::destination(output, &inputs) {
+        Ok(destination) => destination,
+        Err(error) => return CommandOutput::could_not_run(error),
+    };
+    let analysis = crate::analyze(&sources);
+    let mut stderr = report(&Findings::of(&analysis), &sources, options);
+    let status = status_of(&analysis.diagnostics, options.deny_warnings);
+    if status != ExitStatus::Success {
+        if denied_warnings_only(&analysis.diagnostics, options.deny_warnings) && options.message_format.is_for_people()
+        {
+            stderr.push_str("error: no table was written: warnings are denied by --deny-warnings\n");
+        }
+        return CommandOutput {
+            stdout: String::new(),
+            stderr,
+            status,
+        };
+    }
+    let table = match emit::emit(&analysis.table(), format) {
+        Ok(table) => table,
+        Err(error) => return CommandOutput::could_not_run(error),
+    };
+    match destination {
+        Destination::Stdout => CommandOutput {
+            stdout: table,
+            stderr,
+            status,
+        },
+        Destination::Stderr => CommandOutput {
+            stdout: String::new(),
+            stderr: stderr + &table,
+            status,
+        },
+        file => match write::write_file(&file, table.as_bytes()) {
+            Ok(()) => CommandOutput {
+                stdout: String::new(),
+                stderr,
+                status,
+            },
+            Err(error) => {
+                let mut failed = CommandOutput::could_not_run(error);
+                failed.stderr.insert_str(0, &stderr);
+                failed
+            }
+        },
+    }
+}

@@ -1,0 +1,321 @@
+//! Source files of a policy set.
+//!
+//! In: paths from the command line (files and directories), or in-memory
+//! texts. Out: a [`SourceSet`] of numbered files with their text, plus byte
+//! [`Span`]s that every later stage uses to point back into them.
+//!
+//! Offsets count bytes of the text after a leading byte-order mark, the same
+//! text an editor shows. A file that is not valid UTF-8 still gets a
+//! [`SourceFile`], holding the text with invalid bytes replaced, and records
+//! where the first invalid byte is so the parser can report it.
+//!
+//! Lines and columns come from [`LineIndex`]: columns count Unicode code
+//! points in every output, and a line ends at LF (a CR before it belongs to
+//! the line ending; a lone CR is an ordinary character).
+
+mod discover;
+mod line_index;
+
+pub use discover::{LoadError, POLICY_EXTENSION, policy_paths};
+pub use line_index::{ColumnUnit, LineIndex};
+
+use std::path::PathBuf;
+
+/// Index of a file in its [`SourceSet`], in policy-set order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub usize);
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span { file, start, end }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// A value together with the span it was written at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// One policy file.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name diagnostics show: the path as found from the command line.
+    pub name: String,
+    /// Where the file was read from (for in-memory files, the name).
+    pub path: String,
+    pub text: String,
+    /// Byte offset of the first byte that was not valid UTF-8, if any.
+    pub invalid_utf8_at: Option<usize>,
+    /// The file started with a byte-order mark (not part of `text`); a
+    /// rewritten file gets it back.
+    pub had_bom: bool,
+    lines: LineIndex,
+}
+
+impl SourceFile {
+    /// A file from raw bytes: strips a leading BOM and notes invalid UTF-8.
+    pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> SourceFile {
+        let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
+        let had_bom = without_bom.is_some();
+        let bytes = without_bom.unwrap_or(bytes);
+        let (text, invalid_utf8_at) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text.to_owned(), None),
+            Err(error) => (String::from_utf8_lossy(bytes).into_owned(), Some(error.valid_up_to())),
+        };
+        SourceFile::build(name.into(), text, invalid_utf8_at, had_bom)
+    }
+
+    /// A file from text already in memory (tests, editors, standard input).
+    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text = text.into();
+        match text.strip_prefix('\u{feff}') {
+            Some(rest) => SourceFile::build(name.into(), rest.to_owned(), None, true),
+            None => SourceFile::build(name.into(), text, None, false),
+        }
+    }
+
+    fn build(name: String, text: String, invalid_utf8_at: Option<usize>, had_bom: bool) -> SourceFile {
+        SourceFile {
+            path: name.clone(),
+            name,
+            lines: LineIndex::new(&text),
+            text,
+            invalid_utf8_at,
+            had_bom,
+        }
+    }
+
+    /// The file's bytes as they should be written back: the text, with the
+    /// byte-order mark it was read with.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let bom: &[u8] = if self.had_bom { b"\xEF\xBB\xBF" } else { b"" };
+        [bom, self.text.as_bytes()].concat()
+    }
+
+    /// Zero-based index of the line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line_of(offset)
+    }
+
+    /// Byte offset where a zero-based line starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.lines.line_start(line)
+    }
+
+    /// Byte range of a zero-based line, without its line ending.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = self.lines.line_start(line)?;
+        let end = self.lines.line_start(line + 1).map_or(self.text.len(), |next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') && end < self.text.len() {
+            end - 1
+        } else {
+            end
+        };
+        Some(start..end)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.lines.line_count()
+    }
+
+    /// One-based line and column (in code points) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        let offset = self.clamp(offset);
+        LineColumn {
+            line: self.lines.line_of(offset) + 1,
+            column: self.lines.column(&self.text, offset, ColumnUnit::CodePoints) + 1,
+        }
+    }
+
+    /// Zero-based column of a byte offset in `unit`.
+    pub fn column_in(&self, offset: usize, unit: ColumnUnit) -> usize {
+        let offset = self.clamp(offset);
+        self.lines.column(&self.text, offset, unit)
+    }
+
+    /// The offset moved back onto a character boundary inside the text.
+    pub fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// The whole lines a span touches, from the first line's start through
+    /// the last line's ending: what deleting a statement removes.
+    pub fn full_lines(&self, span: Span) -> Span {
+        let first = self.line_of(span.start);
+        let last = self.line_of(span.end.saturating_sub(1).max(span.start));
+        let start = self.line_start(first).unwrap_or(0);
+        let end = self.line_start(last + 1).unwrap_or(self.text.len());
+        Span::new(span.file, start, end)
+    }
+
+    /// The blanks a line starts with, for text inserted beside it.
+    pub fn indentation_at(&self, offset: usize) -> &str {
+        let start = self.line_start(self.line_of(offset)).unwrap_or(0);
+        let line = &self.text[start..];
+        let width = line.len() - crate::text::trim_start_blanks(line).len();
+        &line[..width]
+    }
+
+    /// The file's line ending, so inserted lines match the lines around them.
+    pub fn line_ending(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(at) if at > 0 && self.text.as_bytes()[at - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
+    }
+
+    /// The text under a span, or "" if the span does not fit this file.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+/// One-based position, as editors and `file:line:col` lists show it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LineColumn {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The files of one policy set, in policy-set order.
+#[derive(Clone, Debug, Default)]
+pub struct SourceSet {
+    files: Vec<SourceFile>,
+}
+
+impl SourceSet {
+    pub fn new() -> SourceSet {
+        SourceSet::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() - 1)
+    }
+
+    /// A set of in-memory files: `(name, text)` pairs in order.
+    pub fn from_texts<N: Into<String>, T: Into<String>>(texts: impl IntoIterator<Item = (N, T)>) -> SourceSet {
+        let mut set = SourceSet::new();
+        for (name, text) in texts {
+            set.add(SourceFile::from_text(name, text));
+        }
+        set
+    }
+
+    /// Reads the policy set named by command-line paths (see
+    /// [`policy_paths`]). Every path and file that cannot be read is
+    /// reported, not only the first.
+    pub fn load(paths: &[PathBuf]) -> Result<SourceSet, Vec<LoadError>> {
+        let mut set = SourceSet::new();
+        let mut errors = Vec::new();
+        for path in policy_paths(paths)? {
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let mut file = SourceFile::from_bytes(discover::display_name(&path), &bytes);
+                    file.path = path.display().to_string();
+                    set.add(file);
+                }
+                Err(error) => errors.push(LoadError::unreadable(&path, &error)),
+            }
+        }
+        if errors.is_empty() { Ok(set) } else { Err(errors) }
+    }
+
+    /// Puts new text in place of a file's (after fixes), keeping its name,
+    /// path and byte-order mark.
+    pub fn replace_text(&mut self, id: FileId, text: String) {
+        if let Some(file) = self.files.get_mut(id.0) {
+            let mut replaced = SourceFile::build(file.name.clone(), text, None, file.had_bom);
+            replaced.path = file.path.clone();
+            *file = replaced;
+        }
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(index, file)| (FileId(index), file))
+    }
+
+    /// The name of a file, or "<unknown>" for an id from another set.
+    pub fn name(&self, id: FileId) -> &str {
+        self.get(id).map_or("<unknown>", |file| file.name.as_str())
+    }
+
+    /// The text under a span, or "" if it does not fit.
+    pub fn slice(&self, span: Span) -> &str {
+        self.get(span.file).map_or("", |file| file.slice(span))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_bom_and_keeps_offsets_after_it() {
+        let file = SourceFile::from_bytes("a.crmpol", b"\xEF\xBB\xBFcrm: zendesk\n");
+        assert_eq!(file.text, "crm: zendesk\n");
+        assert_eq!(file.invalid_utf8_at, None);
+    }
+
+    #[test]
+    fn notes_first_invalid_byte() {
+        let file = SourceFile::from_bytes("a.crmpol", b"crm: x\n\xFF\xFEabc");
+        assert_eq!(file.invalid_utf8_at, Some(7));
+        assert!(file.text.starts_with("crm: x\n"));
+    }
+
+    #[test]
+    fn line_columns_count_characters_and_handle_crlf() {
+        let file = SourceFile::from_text("a", "ab\r\n\u{e9}x\n");
+        assert_eq!(file.line_column(0), LineColumn { line: 1, column: 1 });
+        assert_eq!(file.line_column(4), LineColumn { line: 2, column: 1 });
+        // `x` comes after the two-byte `é`, so it is column 2.
+        assert_eq!(file.line_column(6), LineColumn { line: 2, column: 2 });
+        assert_eq!(file.line_range(0), Some(0..2));
+        assert_eq!(file.line_range(1), Some(4..7));
+        assert_eq!(file.line_range(9), None);
+    }
+
+    #[test]
+    fn line_column_clamps_offsets_inside_characters() {
+        let file = SourceFile::from_text("a", "\u{e9}");
+        assert_eq!(file.line_column(1), LineColumn { line: 1, column: 1 });
+        assert_eq!(file.line_column(99), LineColumn { line: 1, column: 2 });
+    }
+}

@@ -1,0 +1,561 @@
+//! Parsing: one file's text in, its [`SyntaxTree`] and syntax diagnostics
+//! (E0001, E0008) out.
+//!
+//! pest splits the file into lines and recognises each statement; this module
+//! pairs `{` with `}` on an explicit stack, checks that each statement stands
+//! where the language allows it, and turns every line pest could not read
+//! into one E0001 in an operator's words. Parsing never stops at the first
+//! mistake: a bad line is reported and skipped, a statement with trailing
+//! junk is kept, and an unclosed block is reported at its `{`.
+
+mod messages;
+mod names;
+mod recovery;
+mod slips;
+
+use super::ast::{Block, CrmDecl, NodeId, NodeKind, QueueDecl, SettingStmt, SyntaxTree};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::source::{FileId, SourceFile, Span, Spanned};
+use crate::vocabulary::{self, Channel, Crm, SettingKey};
+use messages::{miscased_keyword, misplaced};
+use pest::Parser;
+use pest::iterators::Pair;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/crmpol.pest"]
+struct PolicyGrammar;
+
+/// A parsed file: its tree and what was wrong with its syntax.
+#[derive(Clone, Debug)]
+pub struct ParsedFile {
+    pub tree: SyntaxTree,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one file. Never fails: whatever the input, the result is a tree of
+/// the statements that could be read and a diagnostic for each that could not.
+pub fn parse_file(file: FileId, source: &SourceFile) -> ParsedFile {
+    if let Some(diagnostic) = binary_content(file, source).or_else(|| carriage_return_line_ends(file, source)) {
+        let mut builder = Builder::new(file, source, BlockEnds::ByBraces);
+        builder.diagnostics.push(diagnostic);
+        builder.tree.unreadable = true;
+        return builder.finish_without_blocks();
+    }
+    let lines = lines(&source.text);
+    let by_braces = read(file, source, &lines, BlockEnds::ByBraces);
+    if by_braces.unclosed_blocks == 0 {
+        return by_braces.parsed;
+    }
+    // A `{` was never closed, so every line after it was read as inside its
+    // block. Read the file again letting indentation end blocks, and keep
+    // the reading with fewer syntax errors; on a tie the one that follows
+    // the author's indentation.
+    let by_indentation = read(file, source, &lines, BlockEnds::ByIndentation);
+    if by_indentation.parsed.diagnostics.len() <= by_braces.parsed.diagnostics.len() {
+        by_indentation.parsed
+    } else {
+        by_braces.parsed
+    }
+}
+
+/// How a reading decides where a block ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BlockEnds {
+    /// At its `}`, only.
+    ByBraces,
+    /// Also where a line is indented no deeper than the block's first line
+    /// (an unclosed block is taken to end there).
+    ByIndentation,
+}
+
+/// One reading of a file, and how many blocks it found never closed.
+struct Reading {
+    parsed: ParsedFile,
+    unclosed_blocks: usize,
+}
+
+fn read(file: FileId, source: &SourceFile, lines: &[Line<'_>], block_ends: BlockEnds) -> Reading {
+    let mut builder = Builder::new(file, source, block_ends);
+    // Invalid UTF-8 is reported once; the text, with the invalid bytes
+    // replaced, is still parsed, as it is usually one stray Latin-1 byte.
+    builder.diagnostics.extend(invalid_utf8(file, source));
+    builder.read_lines(lines);
+    let unclosed_blocks = builder.unclosed_blocks + builder.open_blocks.len();
+    Reading {
+        parsed: builder.finish(),
+        unclosed_blocks,
+    }
+}
+
+/// How far a line is indented, a tab counting as four spaces.
+fn indentation_width(text: &str) -> usize {
+    text.chars()
+        .take_while(|c| matches!(c, ' ' | '\t'))
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
+}
+
+/// A line of the file without its line ending, and where it starts.
+#[derive(Clone, Copy, Debug)]
+struct Line<'a> {
+    start: usize,
+    text: &'a str,
+}
+
+/// Splits on LF; a CR before the LF belongs to the line ending. A CR
+/// anywhere else, the end of the file included, is part of the line.
+fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut start = 0;
+    text.split_inclusive('\n')
+        .map(|raw| {
+            let text = raw
+                .strip_suffix('\n')
+                .map_or(raw, |line| line.strip_suffix('\r').unwrap_or(line));
+            let line = Line { start, text };
+            start += raw.len();
+            line
+        })
+        .chain(text.ends_with('\n').then_some(Line {
+            start: text.len(),
+            text: "",
+        }))
+        .chain(text.is_empty().then_some(Line { start: 0, text: "" }))
+        .collect()
+}
+
+fn invalid_utf8(file: FileId, source: &SourceFile) -> Option<Diagnostic> {
+    let at = source.invalid_utf8_at?;
+    let width = source.text[at..].chars().next().map_or(1, char::len_utf8);
+    Some(
+        Diagnostic::new(Code::E0001, "file is not valid UTF-8 text")
+            .with_primary(Span::new(file, at, at + width), "this byte is not UTF-8")
+            .with_help("policy files are UTF-8 text; save the file as UTF-8"),
+    )
+}
+
+/// A file with a NUL byte is not text at all; parsing it would only list
+/// every line as a syntax error.
+fn binary_content(file: FileId, source: &SourceFile) -> Option<Diagnostic> {
+    let at = source.text.find('\0')?;
+    Some(
+        Diagnostic::new(Code::E0001, "file contains a NUL byte and looks binary")
+            .with_primary(Span::new(file, at, at + 1), "NUL byte")
+            .with_help("policy files are UTF-8 text; check that this is the file you meant"),
+    )
+}
+
+/// A file whose lines end with a carriage return alone (as on classic Mac
+/// OS) would read as one long line; it is reported once instead, with the
+/// line ends converted to LF as its fix.
+fn carriage_return_line_ends(file: FileId, source: &SourceFile) -> Option<Diagnostic> {
+    let text = &source.text;
+    let bytes = text.as_bytes();
+    let lone = |at: usize| bytes.get(at + 1) != Some(&b'\n');
+    let mut lone_crs = text.match_indices('\r').map(|(at, _)| at).filter(|&at| lone(at));
+    let first = lone_crs.next()?;
+    let line_feeds = bytes.iter().filter(|&&byte| byte == b'\n').count();
+    if lone_crs.count() < line_feeds {
+        return None;
+    }
+    let converted = text.replace("\r\n", "\n").replace('\r', "\n");
+    Some(
+        Diagnostic::new(Code::E0001, "lines end with a carriage return alone")
+            .with_primary(
+                Span::new(file, first, first + 1),
+                "a line ends here with CR, not LF or CRLF",
+            )
+            .with_help("crmpol reads lines that end with LF or CRLF; save the file with those line ends")
+            .with_note("the file was not read, since it would be one long line")
+            .with_fix(Fix::safe(
+                "end the lines with LF",
+                vec![Edit::replace(Span::new(file, 0, text.len()), converted)],
+            )),
+    )
+}
+
+/// What kind of block a statement stands in, for placement rules and messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Container {
+    TopLevel,
+    Defaults,
+    Queue,
+    Channel(Channel),
+    /// The block of a line that could not be parsed: anything may stand in
+    /// it, since what the block was meant to be is unknown.
+    Unparsed,
+}
+
+impl Container {
+    fn describe(self) -> &'static str {
+        match self {
+            Container::TopLevel => "at the top level",
+            Container::Defaults => "inside `defaults`",
+            Container::Queue => "inside a `queue` block",
+            Container::Channel(Channel::Call) => "inside a `call` block",
+            Container::Channel(Channel::Chat) => "inside a `chat` block",
+            Container::Unparsed => "inside this block",
+        }
+    }
+
+    /// What may be written here, for "expected ..." messages.
+    fn expected(self) -> &'static str {
+        match self {
+            Container::TopLevel => "`crm: NAME`, `defaults {` or `queue \"NAME\"`",
+            Container::Defaults => "a setting such as `skip record creation: yes`, `call {`, `chat {` or `}`",
+            Container::Queue => {
+                "a setting such as `skip record creation: yes`, `queue \"NAME\"`, `call {`, `chat {` or `}`"
+            }
+            Container::Channel(_) => "a setting such as `skip record creation: yes`, or `}`",
+            Container::Unparsed => "a statement",
+        }
+    }
+}
+
+struct Builder<'a> {
+    file: FileId,
+    source: &'a SourceFile,
+    text: &'a str,
+    /// Added to pest offsets: pest sees one line at a time, so this is the
+    /// file offset where that line starts.
+    base: usize,
+    tree: SyntaxTree,
+    diagnostics: Vec<Diagnostic>,
+    /// Blocks opened and not yet closed, innermost last.
+    open_blocks: Vec<OpenBlock>,
+    block_ends: BlockEnds,
+    /// Indentation of the line being read.
+    line_indentation: usize,
+    /// Blocks reported as never closed, at the end or by indentation.
+    unclosed_blocks: usize,
+}
+
+/// A block waiting for its `}`.
+#[derive(Clone, Copy, Debug)]
+struct OpenBlock {
+    id: NodeId,
+    /// Indentation of the line that opened it.
+    indentation: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(file: FileId, source: &'a SourceFile, block_ends: BlockEnds) -> Builder<'a> {
+        Builder {
+            file,
+            source,
+            text: &source.text,
+            base: 0,
+            tree: SyntaxTree::new(file),
+            diagnostics: Vec::new(),
+            open_blocks: Vec::new(),
+            block_ends,
+            line_indentation: 0,
+            unclosed_blocks: 0,
+        }
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    /// The file span of a pair, without trailing blanks (spaces and tabs
+    /// only: any other character is part of what was written).
+    fn trimmed_span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let start = self.base + pair.as_span().start();
+        self.span(start, start + crate::text::trim_end_blanks(pair.as_str()).len())
+    }
+
+    fn block_start(&self, pair: &Pair<'_, Rule>) -> BlockStart {
+        BlockStart {
+            span: self.trimmed_span(pair),
+            empty: pair.as_rule() == Rule::empty_block,
+        }
+    }
+
+    fn read_lines(&mut self, lines: &[Line<'_>]) {
+        let mut skip_next = false;
+        for (index, line) in lines.iter().enumerate() {
+            if std::mem::take(&mut skip_next) {
+                continue;
+            }
+            let Some(parsed) = PolicyGrammar::parse(Rule::line, line.text)
+                .ok()
+                .and_then(|mut p| p.next())
+            else {
+                // `line` matches any text without a line break; should that
+                // ever change, say so rather than skip the line silently.
+                let span = self.span(line.start, line.start + line.text.len());
+                self.diagnostics
+                    .push(Diagnostic::new(Code::E0001, "this line could not be read").with_primary(span, "here"));
+                continue;
+            };
+            self.base = line.start;
+            self.line_indentation = indentation_width(line.text);
+            if self.block_ends == BlockEnds::ByIndentation {
+                self.end_blocks_by_indentation(line);
+            }
+            for part in parsed.into_inner() {
+                match part.as_rule() {
+                    Rule::comment => self.tree.comments.push(self.trimmed_span(&part)),
+                    Rule::bad_line => self.bad_line(&part),
+                    Rule::EOI => {}
+                    _ => skip_next = self.statement(part, lines.get(index + 1)),
+                }
+            }
+            self.base = 0;
+        }
+    }
+
+    fn container(&self) -> Container {
+        let Some(node) = self.open_blocks.last().and_then(|open| self.tree.node(open.id)) else {
+            return Container::TopLevel;
+        };
+        match &node.kind {
+            NodeKind::Defaults => Container::Defaults,
+            NodeKind::Channel(channel) => Container::Channel(channel.value),
+            NodeKind::Unparsed => Container::Unparsed,
+            _ => Container::Queue,
+        }
+    }
+
+    /// Adds one statement. Returns whether the next line was consumed as the
+    /// rest of a queue name that spans two lines.
+    fn statement(&mut self, pair: Pair<'_, Rule>, next_line: Option<&Line<'_>>) -> bool {
+        let span = self.trimmed_span(&pair);
+        match pair.as_rule() {
+            Rule::crm_decl => {
+                let written = pair
+                    .into_inner()
+                    .find(|part| part.as_rule() == Rule::crm_value)
+                    .map(|value| self.folded(&value));
+                let crm = written.as_ref().and_then(|w| Crm::from_keyword(&w.value));
+                self.add(NodeKind::Crm(CrmDecl { written, crm }), span, None);
+            }
+            Rule::defaults_open => {
+                let block = pair.into_inner().next().map(|b| self.block_start(&b));
+                self.add(NodeKind::Defaults, span, block);
+            }
+            Rule::channel_open => {
+                let mut parts = pair.into_inner();
+                let Some(channel_pair) = parts.next() else { return false };
+                let channel = Channel::from_keyword(channel_pair.as_str()).unwrap_or(Channel::Call);
+                let channel = Spanned::new(channel, self.trimmed_span(&channel_pair));
+                let block = parts.next().map(|b| self.block_start(&b));
+                self.add(NodeKind::Channel(channel), span, block);
+            }
+            Rule::queue_decl => return self.queue_decl(pair, span, next_line),
+            Rule::setting => self.setting(pair, span),
+            Rule::block_close => self.close_block(span),
+            _ => {}
+        }
+        false
+    }
+
+    fn setting(&mut self, pair: Pair<'_, Rule>, span: Span) {
+        let mut name = None;
+        let mut written_value = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::setting_name => name = Some(self.folded(&part)),
+                Rule::setting_value => written_value = Some(self.folded(&part)),
+                _ => {}
+            }
+        }
+        let Some(name) = name else { return };
+        // `CRM: salesforce` reads as a setting; it is the declaration with
+        // its keyword in the wrong case.
+        if name.value.eq_ignore_ascii_case("crm") {
+            self.diagnostics.push(miscased_keyword(name.span, &name.value, "crm"));
+            let crm = written_value.as_ref().and_then(|w| Crm::from_keyword(&w.value));
+            self.add(
+                NodeKind::Crm(CrmDecl {
+                    written: written_value,
+                    crm,
+                }),
+                span,
+                None,
+            );
+            return;
+        }
+        let key = SettingKey::from_name(&name.value);
+        let value = key
+            .zip(written_value.as_ref())
+            .and_then(|(key, written)| key.parse_value(&written.value));
+        let stmt = SettingStmt {
+            name,
+            key,
+            written_value,
+            value,
+        };
+        self.add(NodeKind::Setting(stmt), span, None);
+    }
+
+    /// A word or phrase with its whitespace folded and its span trimmed.
+    fn folded(&self, pair: &Pair<'_, Rule>) -> Spanned<String> {
+        Spanned::new(vocabulary::fold_whitespace(pair.as_str()), self.trimmed_span(pair))
+    }
+
+    fn queue_decl(&mut self, pair: Pair<'_, Rule>, mut span: Span, next_line: Option<&Line<'_>>) -> bool {
+        let mut path = Vec::new();
+        let mut block = None;
+        let mut consumed_next = false;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::queue_path => {
+                    for name in part.into_inner() {
+                        match name.as_rule() {
+                            Rule::queue_name => path.push(self.queue_name(&name)),
+                            Rule::unterminated_name => {
+                                let recovered = self.unterminated_name(&name, next_line);
+                                consumed_next = recovered.statement_end.is_some();
+                                if let Some(end) = recovered.statement_end {
+                                    span.end = end;
+                                }
+                                path.push(recovered.name);
+                                block = recovered.block;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Rule::block_open | Rule::empty_block => block = Some(self.block_start(&part)),
+                _ => {}
+            }
+        }
+        self.add(NodeKind::Queue(QueueDecl { path }), span, block);
+        consumed_next
+    }
+
+    /// Adds a statement where it stands, reporting it if it may not stand
+    /// there. A misplaced statement is still added, so its braces pair up and
+    /// its block's contents are parsed; later stages skip it.
+    fn add(&mut self, kind: NodeKind, span: Span, block: Option<BlockStart>) {
+        if let Some(diagnostic) = misplaced(&kind, self.container(), span) {
+            self.diagnostics.push(diagnostic);
+        }
+        let id = self.tree.push(self.open_blocks.last().map(|open| open.id), kind, span);
+        if let Some(block) = block {
+            self.open_block(id, block);
+        }
+    }
+
+    /// Gives a statement its block; an empty `{}` is closed at once, any
+    /// other block stays open until its `}`.
+    fn open_block(&mut self, id: NodeId, block: BlockStart) {
+        if let Some(node) = self.tree.node_mut(id) {
+            node.block = Some(Block {
+                open: block.span,
+                close: block.empty.then_some(block.span),
+            });
+        }
+        if !block.empty {
+            self.open_blocks.push(OpenBlock {
+                id,
+                indentation: self.line_indentation,
+            });
+        }
+    }
+
+    fn close_block(&mut self, span: Span) {
+        let Some(OpenBlock { id, .. }) = self.open_blocks.pop() else {
+            self.diagnostics.push(
+                Diagnostic::new(Code::E0001, "unmatched `}`")
+                    .with_primary(span, "no open block to close")
+                    .with_help("remove this `}`, or look above for a block whose `{` is missing")
+                    .with_fix(Fix::unsafe_fix("remove this `}`", vec![Edit::delete(span)])),
+            );
+            return;
+        };
+        if let Some(block) = self.tree.node_mut(id).and_then(|node| node.block.as_mut()) {
+            block.close = Some(span);
+        }
+    }
+
+    fn finish(mut self) -> ParsedFile {
+        while let Some(open) = self.open_blocks.pop() {
+            let end = self.text.len();
+            let closing = format!(
+                "{}{}}}{}",
+                self.ending_for_end(),
+                " ".repeat(open.indentation),
+                self.source.line_ending()
+            );
+            self.report_unclosed(open, None, Edit::insert(self.span(end, end), closing));
+        }
+        self.finish_without_blocks()
+    }
+
+    /// Before a line is read, when blocks may end by indentation: a line
+    /// indented no deeper than a block's first line is outside that block.
+    /// A `}` closes the block whose first line it lines up with, so blocks
+    /// opened after that one and still open were never closed.
+    fn end_blocks_by_indentation(&mut self, line: &Line<'_>) {
+        let code = crate::text::trim_start_blanks(line.text);
+        if code.is_empty() || code.starts_with('#') {
+            return;
+        }
+        let indentation = self.line_indentation;
+        let is_close = code.starts_with('}');
+        while let Some(&innermost) = self.open_blocks.last() {
+            let ends_here = if is_close {
+                indentation < innermost.indentation
+                    && self.open_blocks.iter().any(|outer| outer.indentation <= indentation)
+            } else {
+                indentation <= innermost.indentation
+            };
+            if !ends_here {
+                break;
+            }
+            self.open_blocks.pop();
+            let closing = format!("{}}}{}", " ".repeat(innermost.indentation), self.source.line_ending());
+            let before_line = self.span(line.start, line.start);
+            self.report_unclosed(innermost, Some(line), Edit::insert(before_line, closing));
+        }
+    }
+
+    /// A block whose `}` is missing: reported at its `{`, with a fix that
+    /// adds the `}` where the block seems to end (a guess, so a person
+    /// confirms it).
+    fn report_unclosed(&mut self, open: OpenBlock, ends_before: Option<&Line<'_>>, closing: Edit) {
+        self.unclosed_blocks += 1;
+        let Some(node) = self.tree.node(open.id) else { return };
+        let Some(block) = node.block else { return };
+        let what = node.kind.describe();
+        let mut diagnostic = Diagnostic::new(Code::E0001, format!("unclosed `{{` of {what}"))
+            .with_primary(block.open, "this `{` is never closed")
+            .with_secondary(node.span, "the block starts here")
+            .with_help("add `}` on its own line where the block ends");
+        if let Some(line) = ends_before {
+            let line_number = self.source.line_column(line.start).line;
+            diagnostic = diagnostic.with_note(format!(
+                "the block seems to end before line {line_number}, whose indentation is back at the level of its first line"
+            ));
+        }
+        self.diagnostics
+            .push(diagnostic.with_fix(Fix::unsafe_fix("add the missing `}`", vec![closing])));
+    }
+
+    /// A line break to put before text added at the end of the file, if the
+    /// file does not end with one.
+    fn ending_for_end(&self) -> &'static str {
+        if self.text.is_empty() || self.text.ends_with('\n') {
+            ""
+        } else {
+            self.source.line_ending()
+        }
+    }
+
+    fn finish_without_blocks(self) -> ParsedFile {
+        ParsedFile {
+            tree: self.tree,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// The opening of a block as found on a statement's line.
+#[derive(Clone, Copy, Debug)]
+struct BlockStart {
+    span: Span,
+    /// `{}`: opened and closed on the same line.
+    empty: bool,
+}

@@ -1,0 +1,16 @@
+//! The language's settings and values, written out for the tests' own
+//! generators and oracles, apart from the library's vocabulary so that a
+//! mistake there cannot hide from the tests.
+
+/// The six settings and their valid values, the alias included.
+pub const SETTINGS: [(&str, &[&str]); 6] = [
+    (
+        "map session data to",
+        &["activity object", "ccaas session", "ccaip session"],
+    ),
+    ("skip account creation", &["yes", "no"]),
+    ("skip record creation", &["yes", "no"]),
+    ("skip account lookup", &["yes", "no"]),
+    ("append to latest open record", &["yes", "no"]),
+    ("records", &["option 1", "option 2", "option 3"]),
+];

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Refreshes the committed seed corpora in tests/fuzz/seeds/<target>/ from the
+# project's policy files: every tests/fixtures/**/*.crmpol and policies/**/*.crmpol
+# as one seed each, named after its path. For the targets that read a policy
+# set of one file or two (fix, render), each fixture directory of exactly two
+# files also becomes one two-file seed: the byte 0xC0 (cut the rest in half),
+# then both files, the shorter padded with line breaks to the longer's length.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+targets=(analyze fmt_round_trip fix render)
+two_file_targets=(fix render)
+
+for target in "${targets[@]}"; do
+    rm -rf "tests/fuzz/seeds/$target"
+    mkdir -p "tests/fuzz/seeds/$target"
+done
+
+mapfile -t files < <(find tests/fixtures policies -name '*.crmpol' -type f | LC_ALL=C sort)
+for file in "${files[@]}"; do
+    name=$(echo "${file#tests/}" | tr '/' '-')
+    for target in "${targets[@]}"; do
+        cp "$file" "tests/fuzz/seeds/$target/$name"
+    done
+done
+
+# Writes `count` line breaks.
+breaks() {
+    local count=$1
+    while ((count > 0)); do
+        printf '\n'
+        count=$((count - 1))
+    done
+}
+
+mapfile -t dirs < <(printf '%s\n' "${files[@]}" | sed 's|/[^/]*$||' | LC_ALL=C sort | uniq -c | awk '$1 == 2 { print $2 }')
+for dir in "${dirs[@]}"; do
+    mapfile -t pair < <(find "$dir" -maxdepth 1 -name '*.crmpol' -type f | LC_ALL=C sort)
+    first=$(wc -c <"${pair[0]}")
+    second=$(wc -c <"${pair[1]}")
+    name="two-files-$(echo "${dir#tests/}" | tr '/' '-')"
+    for target in "${two_file_targets[@]}"; do
+        {
+            printf '\xc0'
+            cat "${pair[0]}"
+            breaks $((second > first ? second - first : 0))
+            cat "${pair[1]}"
+            breaks $((first > second ? first - second : 0))
+        } >"tests/fuzz/seeds/$target/$name"
+    done
+done
+
+for target in "${targets[@]}"; do
+    echo "$target: $(find "tests/fuzz/seeds/$target" -type f | wc -l) seeds"
+done

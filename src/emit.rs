@@ -100,25 +100,37 @@ fn markdown(table: &DecisionTable) -> String {
 /// output for people. A name holding `/` or `"` is quoted as the language
 /// writes it, so `"A / B"` and `"A" / "B"` stay apart.
 fn queue_cell(entry: &TableEntry) -> String {
-    entry
-        .queue
+    markdown_queue_path(&entry.queue)
+}
+
+/// Queue names as one Markdown text, `Support / Billing`, safe in a table
+/// cell (see [`queue_cell`]).
+pub fn markdown_queue_path<S: AsRef<str>>(names: &[S]) -> String {
+    names
         .iter()
         .map(|name| {
+            let name = name.as_ref();
             let name = if name.contains(['/', '"']) {
                 quote_name(name)
             } else {
-                name.clone()
+                name.to_owned()
             };
-            crate::text::escape_hidden(&name)
-                .replace('\\', "\\\\")
-                .replace('|', "\\|")
-                .replace('<', "&lt;")
-                .replace('`', "\\`")
-                .replace('*', "\\*")
-                .replace('_', "\\_")
+            markdown_text(&name)
         })
         .collect::<Vec<_>>()
         .join(" / ")
+}
+
+/// Text from a policy, with Markdown's special characters escaped and
+/// invisible characters written out.
+pub fn markdown_text(text: &str) -> String {
+    crate::text::escape_hidden(text)
+        .replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('`', "\\`")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
 }
 
 fn yes_no(flag: bool) -> &'static str {
@@ -126,7 +138,7 @@ fn yes_no(flag: bool) -> &'static str {
 }
 
 /// A table value in words: `found_with_open_record` → "found with open record".
-fn words(value: impl serde::Serialize) -> String {
+pub fn words(value: impl serde::Serialize) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|value| value.as_str().map(|text| text.replace('_', " ")))

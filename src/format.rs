@@ -55,6 +55,24 @@ pub enum FormatError {
     Refused(String),
 }
 
+/// Why a file was not formatted, in one line for an operator.
+pub fn refusal_message(file_name: &str, error: &FormatError) -> String {
+    let name = crate::text::escape_hidden(file_name);
+    match error {
+        FormatError::Syntax(diagnostics) => format!(
+            "cannot format `{name}`: it has {} syntax {}; fix {} first (`crmpol check` shows them)",
+            diagnostics.len(),
+            if diagnostics.len() == 1 { "error" } else { "errors" },
+            if diagnostics.len() == 1 { "it" } else { "them" },
+        ),
+        FormatError::Refused(why) => format!("cannot format `{name}`: {why}; the file was left as it is"),
+        FormatError::WouldChangeMeaning(why) => format!(
+            "internal error: formatting `{name}` was refused because {why}; nothing was written. \
+             This is a bug in crmpol: please report it with the file."
+        ),
+    }
+}
+
 /// The canonical layout may be this many times the size of the input ...
 const MAX_GROWTH: usize = 8;
 /// ... or this large, whichever is more.

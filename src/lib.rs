@@ -28,6 +28,8 @@ pub mod driver;
 pub mod emit;
 pub mod fix;
 pub mod format;
+pub mod lsp;
+pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod source;
@@ -37,19 +39,22 @@ pub mod table;
 pub mod text;
 pub mod vendor;
 pub mod vocabulary;
+pub mod workspace;
 pub mod write;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use source::{SourceFile, SourceSet, Span};
 
 use resolve::ResolvedPolicy;
+use std::sync::Arc;
 use syntax::SyntaxTree;
 use table::DecisionTable;
 
 /// Everything known about a policy set after checking it.
 #[derive(Clone, Debug)]
 pub struct Analysis {
-    pub trees: Vec<SyntaxTree>,
+    /// One per file, shared with the workspace that parsed them.
+    pub trees: Vec<Arc<SyntaxTree>>,
     pub policy: ResolvedPolicy,
     /// In reading order: by file, then position.
     pub diagnostics: Vec<Diagnostic>,
@@ -97,7 +102,20 @@ impl Analysis {
 /// Parses, resolves and checks a policy set, and applies its allow
 /// comments. Never panics on any input.
 pub fn analyze(sources: &SourceSet) -> Analysis {
-    let (trees, mut diagnostics) = syntax::parse_set(sources);
+    let (trees, diagnostics) = syntax::parse_set(sources);
+    analyze_parsed(sources, trees, diagnostics)
+}
+
+/// Resolves and checks a policy set whose files are already parsed, one
+/// tree per file of `sources` in its order, with the diagnostics parsing
+/// gave: what a [`workspace::Workspace`] runs after re-parsing only the
+/// files that changed.
+pub fn analyze_parsed(
+    sources: &SourceSet,
+    trees: Vec<Arc<SyntaxTree>>,
+    syntax_diagnostics: Vec<Diagnostic>,
+) -> Analysis {
+    let mut diagnostics = syntax_diagnostics;
     let policy = resolve::resolve(&trees);
     let context = check::CheckContext::new(sources, &trees, &policy);
     diagnostics.extend(check::run(&context));

@@ -68,6 +68,12 @@ enum Command {
         /// The code.
         code: String,
     },
+    /// Run the language server (LSP over standard input and output), for editors.
+    Lsp {
+        /// Talk over standard input and output (the only way; accepted because clients pass it).
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(Args)]
@@ -198,6 +204,7 @@ fn terminal_width(stream: Stream, to_terminal: bool) -> usize {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = match cli.command {
+        Command::Lsp { stdio: _ } => return ExitCode::from(crmpol::lsp::serve_stdio()),
         Command::Check {
             common,
             fix,

@@ -16,6 +16,7 @@ use crate::syntax::{NodeKind, NodeRef, QueueName, SyntaxTree};
 use crate::vocabulary::{Channel, Crm, SettingKey, SettingValue};
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Index of a queue in [`ResolvedPolicy::queues`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -214,6 +215,14 @@ pub struct LeafEntry {
     pub settings: EffectiveSettings,
 }
 
+/// What names a leaf/channel entry whatever else changes in the policy: the
+/// queue names from the top-level queue down to the leaf, and the channel.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct EntryKey {
+    pub queue: Vec<String>,
+    pub channel: Channel,
+}
+
 /// A `crm:` statement.
 #[derive(Clone, Debug)]
 pub struct CrmDeclaration {
@@ -253,6 +262,68 @@ impl ResolvedPolicy {
         self.assignments.get(id.0)
     }
 
+    /// The settings in effect at a queue, for each channel (indexed by
+    /// [`Channel::index`]): for a leaf, its entries' settings; for an inner
+    /// queue, what its sub-queues start from. Provenance as for entries.
+    pub fn settings_at(&self, id: QueueId) -> [EffectiveSettings; 2] {
+        let mut chain = Vec::new();
+        let mut current = self.queue(id);
+        while let Some(queue) = current {
+            chain.push(&queue.slots);
+            current = queue.parent.and_then(|parent| self.queue(parent));
+        }
+        let mut settings = self.settings_after(&self.defaults, [EffectiveSettings::built_in(); 2]);
+        for slots in chain.into_iter().rev() {
+            settings = self.settings_after(slots, settings);
+        }
+        settings
+    }
+
+    /// `inherited`, with one owner's plain settings and then its channel
+    /// blocks applied: the precedence rule of the module header.
+    fn settings_after(&self, slots: &Slots, inherited: PerChannel) -> PerChannel {
+        let mut result = inherited;
+        for channel in Channel::ALL {
+            let settings = &mut result[channel.index()];
+            slots.apply(Scope::Plain, settings, &self.assignments);
+            slots.apply(Scope::Channel(channel), settings, &self.assignments);
+        }
+        result
+    }
+
+    /// The stable key of entry number `index`: its queue path and channel.
+    pub fn entry_key(&self, index: usize) -> Option<EntryKey> {
+        let entry = self.entries.get(index)?;
+        Some(EntryKey {
+            queue: self.path(entry.queue).into_iter().map(str::to_owned).collect(),
+            channel: entry.channel,
+        })
+    }
+
+    /// The entry with a key, if the policy has it.
+    pub fn entry_index(&self, key: &EntryKey) -> Option<usize> {
+        let mut siblings = &self.roots;
+        let mut found = None;
+        for name in &key.queue {
+            let id = siblings
+                .iter()
+                .copied()
+                .find(|&id| self.queue(id).is_some_and(|queue| &queue.name == name))?;
+            siblings = &self.queue(id)?.children;
+            found = Some(id);
+        }
+        let queue = self.queue(found?)?;
+        queue
+            .entries
+            .clone()
+            .find(|&index| {
+                self.entries
+                    .get(index)
+                    .is_some_and(|entry| entry.channel == key.channel)
+            })
+            .filter(|_| queue.is_leaf())
+    }
+
     /// Names from the root down to `id`.
     pub fn path(&self, id: QueueId) -> Vec<&str> {
         let mut path = Vec::new();
@@ -283,7 +354,7 @@ pub fn quote_name(name: &str) -> String {
 }
 
 /// Resolves a policy set's syntax trees.
-pub fn resolve(trees: &[SyntaxTree]) -> ResolvedPolicy {
+pub fn resolve(trees: &[Arc<SyntaxTree>]) -> ResolvedPolicy {
     let mut builder = TreeBuilder::default();
     for tree in trees {
         builder.add_file(tree);

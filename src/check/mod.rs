@@ -31,11 +31,12 @@ use crate::resolve::{AssignmentId, Owner, ResolvedPolicy, Scope, Source};
 use crate::source::SourceSet;
 use crate::syntax::{SettingStmt, SyntaxTree};
 use crate::vendor::Choices;
+use std::sync::Arc;
 
 /// What every rule may look at.
 pub struct CheckContext<'a> {
     pub sources: &'a SourceSet,
-    pub trees: &'a [SyntaxTree],
+    pub trees: &'a [Arc<SyntaxTree>],
     pub policy: &'a ResolvedPolicy,
     /// The settings of each entry of `policy.entries`, as plain values.
     pub choices: Vec<Choices>,
@@ -47,7 +48,7 @@ pub struct CheckContext<'a> {
 }
 
 impl<'a> CheckContext<'a> {
-    pub fn new(sources: &'a SourceSet, trees: &'a [SyntaxTree], policy: &'a ResolvedPolicy) -> Self {
+    pub fn new(sources: &'a SourceSet, trees: &'a [Arc<SyntaxTree>], policy: &'a ResolvedPolicy) -> Self {
         let choices = policy
             .entries
             .iter()

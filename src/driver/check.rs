@@ -3,6 +3,7 @@
 use super::{CommandOutput, CommonOptions, ExitStatus, Findings, report, status_of, unified_diff};
 use crate::fix::{self, AppliedFix, FixOptions};
 use crate::source::{FileId, SourceSet};
+use crate::workspace::Workspace;
 use crate::write;
 use std::path::Path;
 
@@ -24,14 +25,16 @@ pub enum FixRequest {
 /// every automatic fix, writing the changed files as one change, and report
 /// each fix on standard error once it is on disk.
 pub fn check(options: &CommonOptions, request: FixRequest) -> CommandOutput {
-    let sources = match SourceSet::load(&options.paths) {
-        Ok(sources) => sources,
+    let mut workspace = match Workspace::load(&options.paths) {
+        Ok(workspace) => workspace,
         Err(errors) => return CommandOutput::could_not_load(errors),
     };
+    let snapshot = workspace.snapshot();
+    let sources = snapshot.sources.clone();
     match request {
         FixRequest::None => {
-            let analysis = crate::analyze(&sources);
-            let findings = Findings::of(&analysis);
+            let analysis = &snapshot.analysis;
+            let findings = Findings::of(analysis);
             let mut output = CommandOutput {
                 stdout: report(&findings, &sources, options),
                 stderr: String::new(),

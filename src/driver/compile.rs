@@ -2,7 +2,7 @@
 
 use super::{CommandOutput, CommonOptions, ExitStatus, Findings, denied_warnings_only, report, status_of};
 use crate::emit::{self, TableFormat};
-use crate::source::SourceSet;
+use crate::workspace::Workspace;
 use crate::write::{self, Destination};
 use std::path::Path;
 
@@ -12,10 +12,12 @@ use std::path::Path;
 /// is left as it was. An `output` that is one of the policy files is
 /// refused before anything else happens.
 pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Path>) -> CommandOutput {
-    let sources = match SourceSet::load(&options.paths) {
-        Ok(sources) => sources,
+    let mut workspace = match Workspace::load(&options.paths) {
+        Ok(workspace) => workspace,
         Err(errors) => return CommandOutput::could_not_load(errors),
     };
+    let snapshot = workspace.snapshot();
+    let sources = &snapshot.sources;
     let inputs: Vec<(&Path, &str)> = sources
         .iter()
         .map(|(_, file)| (Path::new(&file.path), file.name.as_str()))
@@ -24,8 +26,8 @@ pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Pat
         Ok(destination) => destination,
         Err(error) => return CommandOutput::could_not_run(error),
     };
-    let analysis = crate::analyze(&sources);
-    let mut stderr = report(&Findings::of(&analysis), &sources, options);
+    let analysis = &snapshot.analysis;
+    let mut stderr = report(&Findings::of(analysis), sources, options);
     let status = status_of(&analysis.diagnostics, options.deny_warnings);
     if status != ExitStatus::Success {
         if denied_warnings_only(&analysis.diagnostics, options.deny_warnings) && options.message_format.is_for_people()

@@ -187,11 +187,8 @@ fn format_set(sources: &SourceSet, options: FormatOptions) -> Result<FormattedSe
                 formatted.syntax_errors.extend(diagnostics);
                 formatted.texts.push(None);
             }
-            Err(FormatError::Refused(why)) => {
-                formatted.refused.push(format!(
-                    "cannot format `{}`: {why}; the file was left as it is",
-                    crate::text::escape_hidden(&file.name)
-                ));
+            Err(refusal @ FormatError::Refused(_)) => {
+                formatted.refused.push(format::refusal_message(&file.name, &refusal));
                 formatted.texts.push(None);
             }
             Err(FormatError::WouldChangeMeaning(why)) => return Err(internal_error(&file.name, &why)),

@@ -158,6 +158,19 @@ impl Scan {
     }
 }
 
+/// Whether a scan of `root` would find `path`: a `*.crmpol` file below it,
+/// with no hidden file or folder name on the way (the scan's rules, for one
+/// path that changed, without scanning again).
+pub fn is_found_below(root: &Path, path: &Path) -> bool {
+    let Ok(below) = path.strip_prefix(root) else {
+        return false;
+    };
+    let hidden = below
+        .components()
+        .any(|part| part.as_os_str().to_str().is_some_and(|name| name.starts_with('.')));
+    !hidden && path.extension().is_some_and(|ext| ext == POLICY_EXTENSION) && path.is_file()
+}
+
 fn is_hidden(path: &Path) -> bool {
     path.file_name()
         .and_then(|name| name.to_str())

@@ -108,6 +108,33 @@ impl LineIndex {
         self.line_starts.get(line).copied()
     }
 
+    /// The byte offset of a zero-based line and column in `unit`, as an
+    /// editor names a position. Positions past the end of a line mean its
+    /// end (before the line ending), lines past the last mean the end of the
+    /// text, and a column inside a character (half of a UTF-16 surrogate
+    /// pair, a byte inside a character) means that character's start.
+    pub fn offset(&self, text: &str, line: usize, column: usize, unit: ColumnUnit) -> usize {
+        let Some(start) = self.line_start(line) else {
+            return text.len();
+        };
+        let end = self.line_start(line + 1).map_or(text.len(), |next| next - 1);
+        let content = text.get(start..end).unwrap_or("");
+        let content = content.strip_suffix('\r').unwrap_or(content);
+        let mut counted = 0;
+        for (at, c) in content.char_indices() {
+            let width = match unit {
+                ColumnUnit::CodePoints => 1,
+                ColumnUnit::Utf16 => c.len_utf16(),
+                ColumnUnit::Bytes => c.len_utf8(),
+            };
+            if counted + width > column {
+                return start + at;
+            }
+            counted += width;
+        }
+        start + content.len()
+    }
+
     /// Zero-based column of `offset` in its line, in `unit`. `offset` must
     /// be a character boundary of `text`, the text this index was made of.
     pub fn column(&self, text: &str, offset: usize, unit: ColumnUnit) -> usize {
@@ -146,6 +173,37 @@ mod tests {
         // Wide characters on earlier lines do not count.
         let later = "日本\nab";
         assert_eq!(column(later, later.len(), ColumnUnit::CodePoints), 2);
+    }
+
+    #[test]
+    fn positions_in_every_unit_map_back_to_offsets() {
+        // Emoji, CJK and a combining mark before and after `z`.
+        let text = "crm: x\r\n🎉日e\u{301}z🎉日e\u{301}\nlast";
+        let index = LineIndex::new(text);
+        for unit in [ColumnUnit::CodePoints, ColumnUnit::Utf16, ColumnUnit::Bytes] {
+            // Every place but inside a line ending, which has no column.
+            for (offset, _) in text.char_indices().filter(|(_, c)| !matches!(c, '\r' | '\n')) {
+                let line = index.line_of(offset);
+                let column = index.column(text, offset, unit);
+                assert_eq!(index.offset(text, line, column, unit), offset, "{unit:?} at {offset}");
+            }
+        }
+        let second = text.find('🎉').expect("emoji");
+        assert_eq!(
+            index.offset(text, 1, 1, ColumnUnit::Utf16),
+            second,
+            "inside a surrogate pair"
+        );
+        assert_eq!(
+            index.offset(text, 0, 99, ColumnUnit::Utf16),
+            6,
+            "past the end, before CRLF"
+        );
+        assert_eq!(
+            index.offset(text, 9, 0, ColumnUnit::Utf16),
+            text.len(),
+            "past the last line"
+        );
     }
 
     #[test]

@@ -16,10 +16,11 @@
 mod discover;
 mod line_index;
 
-pub use discover::{LoadError, POLICY_EXTENSION, policy_paths};
+pub use discover::{LoadError, POLICY_EXTENSION, is_found_below, policy_paths};
 pub use line_index::{ColumnUnit, LineIndex};
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Index of a file in its [`SourceSet`], in policy-set order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -147,6 +148,13 @@ impl SourceFile {
         }
     }
 
+    /// The byte offset of a zero-based line and column in `unit` (see
+    /// [`LineIndex::offset`]): never past the text, always a character
+    /// boundary.
+    pub fn offset_at(&self, line: usize, column: usize, unit: ColumnUnit) -> usize {
+        self.lines.offset(&self.text, line, column, unit)
+    }
+
     /// Zero-based column of a byte offset in `unit`.
     pub fn column_in(&self, offset: usize, unit: ColumnUnit) -> usize {
         let offset = self.clamp(offset);
@@ -204,7 +212,9 @@ pub struct LineColumn {
 /// The files of one policy set, in policy-set order.
 #[derive(Clone, Debug, Default)]
 pub struct SourceSet {
-    files: Vec<SourceFile>,
+    /// Shared, so that a workspace hands a set to an analysis without
+    /// copying the texts.
+    files: Vec<Arc<SourceFile>>,
 }
 
 impl SourceSet {
@@ -213,6 +223,11 @@ impl SourceSet {
     }
 
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.add_shared(Arc::new(file))
+    }
+
+    /// Adds a file another owner (a workspace) also holds.
+    pub fn add_shared(&mut self, file: Arc<SourceFile>) -> FileId {
         self.files.push(file);
         FileId(self.files.len() - 1)
     }
@@ -251,12 +266,17 @@ impl SourceSet {
         if let Some(file) = self.files.get_mut(id.0) {
             let mut replaced = SourceFile::build(file.name.clone(), text, None, file.had_bom);
             replaced.path = file.path.clone();
-            *file = replaced;
+            *file = Arc::new(replaced);
         }
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id.0)
+        self.files.get(id.0).map(Arc::as_ref)
+    }
+
+    /// The file, shared rather than copied.
+    pub fn shared(&self, id: FileId) -> Option<Arc<SourceFile>> {
+        self.files.get(id.0).cloned()
     }
 
     pub fn len(&self) -> usize {
@@ -268,7 +288,10 @@ impl SourceSet {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(index, file)| (FileId(index), file))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(index, file)| (FileId(index), file.as_ref()))
     }
 
     /// The name of a file, or "<unknown>" for an id from another set.

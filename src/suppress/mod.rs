@@ -20,6 +20,7 @@ use crate::diagnostic::{Code, Diagnostic, Edit, Fix, Severity};
 use crate::source::{FileId, SourceFile, SourceSet, Span};
 use crate::syntax::{NodeId, SyntaxTree};
 use crate::text::{trim_blanks, trim_end_blanks};
+use std::sync::Arc;
 mod directive;
 
 pub use directive::{Directive, Refusal, allowable_code, parse_directive};
@@ -49,7 +50,7 @@ pub struct Outcome {
 }
 
 /// Applies the allow comments of every file to the diagnostics.
-pub fn run(diagnostics: Vec<Diagnostic>, trees: &[SyntaxTree], sources: &SourceSet) -> Outcome {
+pub fn run(diagnostics: Vec<Diagnostic>, trees: &[Arc<SyntaxTree>], sources: &SourceSet) -> Outcome {
     let mut problems = Vec::new();
     let mut comments = Vec::new();
     for tree in trees {

@@ -9,12 +9,14 @@ mod parser;
 
 pub use ast::{Block, CrmDecl, Node, NodeId, NodeKind, NodeRef, QueueDecl, QueueName, SettingStmt, SyntaxTree};
 pub use parser::{ParsedFile, parse_file};
+pub(crate) use parser::{closing_quote, unescape_name};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceSet;
+use std::sync::Arc;
 
 /// Parses every file of a policy set.
-pub fn parse_set(sources: &SourceSet) -> (Vec<SyntaxTree>, Vec<Diagnostic>) {
+pub fn parse_set(sources: &SourceSet) -> (Vec<Arc<SyntaxTree>>, Vec<Diagnostic>) {
     let mut trees = Vec::with_capacity(sources.len());
     let mut diagnostics = Vec::new();
     for (id, file) in sources.iter() {

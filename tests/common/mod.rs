@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod language;
+pub mod lsp_client;
 pub mod random;
 
 use crmpol::emit::{self, TableFormat};

@@ -10,6 +10,7 @@
 
 mod messages;
 mod names;
+pub(crate) use names::{closing_quote, unescape_name};
 mod recovery;
 mod slips;
 
@@ -28,7 +29,8 @@ struct PolicyGrammar;
 /// A parsed file: its tree and what was wrong with its syntax.
 #[derive(Clone, Debug)]
 pub struct ParsedFile {
-    pub tree: SyntaxTree,
+    /// Shared, so a workspace can keep it across analyses without copying.
+    pub tree: std::sync::Arc<SyntaxTree>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -546,7 +548,7 @@ impl<'a> Builder<'a> {
 
     fn finish_without_blocks(self) -> ParsedFile {
         ParsedFile {
-            tree: self.tree,
+            tree: std::sync::Arc::new(self.tree),
             diagnostics: self.diagnostics,
         }
     }

@@ -212,8 +212,30 @@ pub(super) struct RecoveredName {
     pub(super) statement_end: Option<usize>,
 }
 
+/// A name's text between its quotes with `\"` and `\\` resolved, other
+/// escapes kept as written: the name the parser gives a well-formed name,
+/// for text that is not parsed (a line being typed).
+pub(crate) fn unescape_name(inner: &str) -> String {
+    let mut name = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, false) => name.push(c),
+            (_, true) => match chars.next() {
+                Some(escaped @ ('"' | '\\')) => name.push(escaped),
+                Some(other) => {
+                    name.push('\\');
+                    name.push(other);
+                }
+                None => name.push('\\'),
+            },
+        }
+    }
+    name
+}
+
 /// Byte index of the first unescaped `"` in a line.
-fn closing_quote(text: &str) -> Option<usize> {
+pub(crate) fn closing_quote(text: &str) -> Option<usize> {
     let mut escaped = false;
     for (at, c) in text.char_indices() {
         match c {

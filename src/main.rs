@@ -10,6 +10,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// An analysis allocates many small objects (names, statements, entries);
+/// mimalloc serves them several times faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Compile and lint per-queue CRM record-creation policies.
 #[derive(Parser)]
 #[command(name = "crmpol", version, about)]

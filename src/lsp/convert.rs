@@ -56,11 +56,23 @@ pub fn uri_of(key: &str) -> Option<lsp::Url> {
     }
 }
 
+/// A byte-order mark is not part of a file's text here, but it is a
+/// character of the document the client shows: on the first line, columns
+/// are one character further.
+fn bom_width(file: &SourceFile, line: usize, unit: ColumnUnit) -> usize {
+    match (file.had_bom && line == 0, unit) {
+        (false, _) => 0,
+        (true, ColumnUnit::Bytes) => '\u{feff}'.len_utf8(),
+        (true, ColumnUnit::Utf16 | ColumnUnit::CodePoints) => 1,
+    }
+}
+
 pub fn position(file: &SourceFile, offset: usize, unit: ColumnUnit) -> lsp::Position {
     let offset = file.clamp(offset);
+    let line = file.line_of(offset);
     lsp::Position {
-        line: to_u32(file.line_of(offset)),
-        character: to_u32(file.column_in(offset, unit)),
+        line: to_u32(line),
+        character: to_u32(file.column_in(offset, unit) + bom_width(file, line, unit)),
     }
 }
 
@@ -74,7 +86,9 @@ pub fn range(file: &SourceFile, span: Span, unit: ColumnUnit) -> lsp::Range {
 /// The byte offset of a client position; positions past a line's end or
 /// the file's end are taken as those ends.
 pub fn offset(file: &SourceFile, position: lsp::Position, unit: ColumnUnit) -> usize {
-    file.offset_at(position.line as usize, position.character as usize, unit)
+    let line = position.line as usize;
+    let character = (position.character as usize).saturating_sub(bom_width(file, line, unit));
+    file.offset_at(line, character, unit)
 }
 
 pub fn span(file: &SourceFile, id: FileId, range: lsp::Range, unit: ColumnUnit) -> Span {
@@ -256,6 +270,18 @@ mod tests {
             assert_eq!(converted.end.character as usize, column + 3, "{unit:?}");
             assert_eq!(span(&file, FileId(0), converted, unit), name, "{unit:?}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_a_character_of_the_first_line() {
+        let file = SourceFile::from_text("p.crmpol", "\u{feff}crm: x\nab\n");
+        let x = file.text.find('x').expect("x");
+        assert_eq!(position(&file, x, ColumnUnit::Utf16).character, 6);
+        assert_eq!(position(&file, x, ColumnUnit::Bytes).character, 8);
+        let at = |line, character| offset(&file, lsp::Position { line, character }, ColumnUnit::Utf16);
+        assert_eq!(at(0, 6), x);
+        assert_eq!(at(0, 0), 0, "before the mark is the start of the text");
+        assert_eq!(at(1, 1), file.text.find('b').expect("b"), "later lines are not shifted");
     }
 
     #[test]

@@ -219,7 +219,13 @@ impl Server {
             .set_of(&key)
             .and_then(|set| self.folders.workspace(&set))
             .and_then(|workspace| workspace.get(&key))
-            .map(|file| file.text.clone());
+            .map(|file| {
+                if file.had_bom {
+                    format!("\u{feff}{}", file.text)
+                } else {
+                    file.text.clone()
+                }
+            });
         // Changes to a document never opened: only a full text helps.
         let mut text = current.unwrap_or_default();
         for change in params.content_changes {
@@ -229,7 +235,12 @@ impl Server {
                     let span = convert::span(&file, FileId(0), range, self.unit);
                     let mut edited = file.text;
                     edited.replace_range(span.range(), &change.text);
-                    text = edited;
+                    // The mark stays the document's first character.
+                    text = if file.had_bom {
+                        format!("\u{feff}{edited}")
+                    } else {
+                        edited
+                    };
                 }
                 None => text = change.text,
             }

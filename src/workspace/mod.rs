@@ -224,7 +224,9 @@ impl Workspace {
             revision: self.revision,
             index: Default::default(),
         });
-        self.latest = Some(Arc::clone(&snapshot));
+        if let Some(previous) = self.latest.replace(Arc::clone(&snapshot)) {
+            drop_elsewhere(previous);
+        }
         snapshot
     }
 
@@ -257,6 +259,24 @@ impl Workspace {
 
     fn changed(&mut self) {
         self.revision += 1;
+    }
+}
+
+/// Freeing a large analysis takes a good part of the time making one
+/// takes; when this was the last reference, the freeing is done on a thread
+/// of its own so the new snapshot is not kept waiting. Small ones are
+/// dropped at once: a thread costs more than they do.
+fn drop_elsewhere(snapshot: Arc<Snapshot>) {
+    const WORTH_A_THREAD: usize = 10_000;
+    let large = snapshot.analysis.policy.assignments.len() + snapshot.analysis.policy.queues.len() > WORTH_A_THREAD;
+    if large && Arc::strong_count(&snapshot) == 1 {
+        let spawned = std::thread::Builder::new()
+            .name("crmpol-drop".to_owned())
+            .spawn(move || drop(snapshot));
+        // Without a thread, it is dropped here, as it would have been.
+        drop(spawned);
+    } else {
+        drop(snapshot);
     }
 }
 

@@ -50,6 +50,28 @@ for dir in "${dirs[@]}"; do
     done
 done
 
+# The lsp target reads editor actions (fuzz_targets/lsp.rs): for each of
+# the example policies, a seed that opens it as the first document, types
+# a letter into its second line, asks for a hover there, opens a short
+# second document, then replaces the first document's text with its own.
+rm -rf tests/fuzz/seeds/lsp
+mkdir -p tests/fuzz/seeds/lsp
+for file in policies/*.crmpol tests/fixtures/diagnostics/E0101-*.crmpol; do
+    python3 - "$file" "tests/fuzz/seeds/lsp/$(basename "$file")" <<'PY'
+import sys
+text = open(sys.argv[1], 'rb').read()[:255]
+second = b'crm: zendesk\nqueue "A"\n'
+seed = bytes([0])                                   # UTF-16 positions
+seed += bytes([0, len(text)]) + text                # open a.crmpol
+seed += bytes([1, 1, 4, 1, 4, 1]) + b'x'            # type `x` at 1:4
+seed += bytes([5, 0, 1, 4, 1, 4])                   # hover at 1:4
+seed += bytes([8, len(second)]) + second            # open b.crmpol
+seed += bytes([3, len(text)]) + text                # a.crmpol's text again
+open(sys.argv[2], 'wb').write(seed)
+PY
+done
+targets+=(lsp)
+
 for target in "${targets[@]}"; do
     echo "$target: $(find "tests/fuzz/seeds/$target" -type f | wc -l) seeds"
 done

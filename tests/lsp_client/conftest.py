@@ -14,8 +14,10 @@ else `target/release/crmpol` in the repository.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pathlib
+import signal
 import time
 from typing import Any, Callable
 
@@ -82,6 +84,11 @@ class CrmpolClient(LanguageClient):
         self.texts: dict[str, str] = {}
 
     # --- starting -------------------------------------------------------
+
+    async def start_io(self, cmd: str, *args, **kwargs):
+        # A process group of its own, so that teardown can end the server
+        # and anything it started, whatever state a failed test left.
+        await super().start_io(cmd, *args, start_new_session=True, **kwargs)
 
     async def start_workspace(self, files: dict[str, str] | None = None) -> types.InitializeResult:
         """Writes `files` into this test's workspace folder, then sends
@@ -242,13 +249,15 @@ async def client(request, lsp_client: CrmpolClient, tmp_path: pathlib.Path):
     lsp_client.root.mkdir()
     yield
     server = lsp_client._server
-    if server is None or server.returncode is not None:
+    if server is None:
         return
-    try:
-        if lsp_client.initialize_result is not None and lsp_client.error is None:
+    if server.returncode is None and lsp_client.initialize_result is not None and lsp_client.error is None:
+        with contextlib.suppress(Exception):  # a test that failed midway: the server must still go
             await asyncio.wait_for(lsp_client.shutdown_session(), TIMEOUT)
-    except Exception:  # a test that failed midway: the server must still go
-        pass
-    if server.returncode is None:
-        server.kill()
-        await server.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    await server.wait()
+    # Whatever still holds the server's stdout open, the client's reader
+    # ends here, so that pytest-lsp's own teardown does not wait for it.
+    if server.stdout is not None:
+        server.stdout.feed_eof()

@@ -21,6 +21,15 @@
 //! [`driver`] holds the commands themselves, writing files only through
 //! [`write`]. [`text`] says what counts as white space and how text from a
 //! policy is shown safely, for every stage.
+//!
+//! Beside [`analyze`] sit the editor's model and questions, free of any
+//! protocol: [`workspace`] holds the files of a policy set as they change
+//! (parses cached per file, shared [`workspace::Snapshot`]s; the command
+//! line loads through it too), and [`query`] answers questions about a
+//! place in a snapshot (what is there, where a value comes from, hover,
+//! completion, symbols, code actions, formatting edits). [`lsp`] is the
+//! language server: it converts positions and types and dispatches to
+//! them, nothing more.
 
 pub mod check;
 pub mod diagnostic;

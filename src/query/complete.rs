@@ -87,16 +87,26 @@ impl<'s> Semantics<'s> {
         }
         if let Some((name, value)) = typed.split_once(':') {
             let value_start = offset - trim_start_blanks(value).len();
+            // Right after the colon (`:` triggers completion), the value
+            // comes with the space the canonical layout puts there.
+            let spaced = |mut completions: Vec<Completion>| {
+                if value.is_empty() {
+                    for completion in &mut completions {
+                        completion.insert.insert(0, ' ');
+                    }
+                }
+                completions
+            };
             let name = crate::vocabulary::fold_whitespace(name);
             if name == "crm" {
                 return if context == Context::TopLevel {
-                    crm_names(span(value_start))
+                    spaced(crm_names(span(value_start)))
                 } else {
                     Vec::new()
                 };
             }
             return match SettingKey::from_name(&name) {
-                Some(key) if context.allows_settings() => values_of(key, span(value_start)),
+                Some(key) if context.allows_settings() => spaced(values_of(key, span(value_start))),
                 _ => Vec::new(),
             };
         }
@@ -318,6 +328,12 @@ mod tests {
             ["yes", "no"]
         );
         assert_eq!(labels("crm: |\n").len(), Crm::ALL.len());
+        let text = "crm:";
+        let mut workspace = Workspace::new(FileOrder::ByKey);
+        workspace.set_file("p.crmpol", SourceFile::from_text("p.crmpol", text), None);
+        let snapshot = workspace.snapshot();
+        let completions = Semantics::of(&snapshot).completions(FileId(0), text.len());
+        assert_eq!(completions[0].insert, " salesforce", "a space after a bare colon");
         assert!(
             labels("queue \"A\" {\n    crm: |\n}\n").is_empty(),
             "crm: only at the top level"

@@ -106,7 +106,13 @@ impl<'s> Semantics<'s> {
                 };
             }
             return match SettingKey::from_name(&name) {
-                Some(key) if context.allows_settings() => spaced(values_of(key, span(value_start))),
+                Some(key) if context.allows_settings() => {
+                    let mut values = values_of(key, span(value_start));
+                    if key == SettingKey::Records {
+                        self.note_unavailable_options(file, offset, &mut values);
+                    }
+                    spaced(values)
+                }
                 _ => Vec::new(),
             };
         }
@@ -114,6 +120,57 @@ impl<'s> Semantics<'s> {
             return Vec::new();
         }
         statements(context, span(typed_start))
+    }
+
+    /// Marks the "Records" options that some leaf/channel entry under the
+    /// cursor's block does not offer (they would be E0103), and lists them
+    /// after the ones every entry offers.
+    fn note_unavailable_options(&self, file: FileId, offset: usize, values: &mut [Completion]) {
+        let Some(offered) = self.records_options_offered(file, offset) else {
+            return;
+        };
+        for value in values.iter_mut() {
+            let position: u8 = value.label.trim_start_matches("option ").parse().unwrap_or(0);
+            if position > offered {
+                value.detail = Some(format!(
+                    "not offered for every leaf queue here: at most option {offered} (E0103)"
+                ));
+            }
+        }
+        values.sort_by_key(|value| {
+            value
+                .detail
+                .as_deref()
+                .is_some_and(|detail| detail.starts_with("not offered"))
+        });
+    }
+
+    /// The most "Records" options every entry under the cursor's block
+    /// offers, as the portal decides it for each entry's settings.
+    fn records_options_offered(&self, file: FileId, offset: usize) -> Option<u8> {
+        let tree = self.snapshot.analysis.trees.get(file.0)?;
+        let policy = &self.snapshot.analysis.policy;
+        let place = place_at(tree, offset);
+        let channel = place.blocks.first().and_then(|block| match &self.node(*block)?.kind {
+            NodeKind::Channel(channel) => Some(channel.value),
+            _ => None,
+        });
+        let owner = place.blocks.iter().find_map(|block| match &self.node(*block)?.kind {
+            NodeKind::Queue(_) => Some(self.queue_opened_by(*block)),
+            NodeKind::Defaults => Some(None),
+            _ => None,
+        })?;
+        let entries = match owner {
+            Some(queue) => policy.queue(queue)?.entries.clone(),
+            None => 0..policy.entries.len(),
+        };
+        entries
+            .filter_map(|index| policy.entries.get(index))
+            .filter(|entry| channel.is_none_or(|channel| entry.channel == channel))
+            .map(|entry| {
+                crate::vendor::records_options_available(&crate::vendor::Choices::from_settings(&entry.settings))
+            })
+            .min()
     }
 
     fn context_at(&self, file: FileId, offset: usize) -> Context {
@@ -338,6 +395,26 @@ mod tests {
             labels("queue \"A\" {\n    crm: |\n}\n").is_empty(),
             "crm: only at the top level"
         );
+    }
+
+    #[test]
+    fn records_options_a_leaf_does_not_offer_come_last_and_say_so() {
+        let text = "crm: zendesk\nqueue \"A\" {\n    records: \n}\n";
+        let mut workspace = Workspace::new(FileOrder::ByKey);
+        workspace.set_file("p.crmpol", SourceFile::from_text("p.crmpol", text), None);
+        let snapshot = workspace.snapshot();
+        let offset = text.find("records: ").expect("records") + "records: ".len();
+        let completions = Semantics::of(&snapshot).completions(FileId(0), offset);
+        let details: Vec<(&str, bool)> = completions
+            .iter()
+            .map(|c| {
+                (
+                    c.label.as_str(),
+                    c.detail.as_deref().is_some_and(|d| d.contains("E0103")),
+                )
+            })
+            .collect();
+        assert_eq!(details, [("option 1", false), ("option 2", true), ("option 3", true)]);
     }
 
     #[test]

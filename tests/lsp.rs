@@ -349,6 +349,26 @@ fn code_actions_prefer_only_safe_fixes_and_offer_fix_all() {
 }
 
 #[test]
+fn a_client_that_resolves_actions_gets_fix_all_edits_on_request() {
+    let capabilities = json!({ "textDocument": { "codeAction": { "resolveSupport": { "properties": ["edit"] } } } });
+    let mut client = TestClient::start(capabilities, None);
+    let p = lsp::Url::parse("untitled:resolve").expect("uri");
+    client.open(&p, "crm: zendesk\nqueue \"A\" {\n    skip acount creation: yes\n}\n");
+    client.diagnostics();
+    let nowhere = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let actions = client.result(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": p }, "range": nowhere, "context": { "diagnostics": [], "only": ["source"] } }),
+    );
+    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions}");
+    assert!(actions[0].get("edit").is_none(), "edits come on request: {actions}");
+    let resolved = client.result("codeAction/resolve", actions[0].clone());
+    let edits = &resolved["edit"]["changes"][p.as_str()];
+    assert_eq!(edits[0]["newText"], "    skip account creation: yes\n", "{resolved}");
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
 fn formatting_gives_minimal_edits_and_refuses_syntax_errors() {
     let mut client = TestClient::plain(None);
     let p = lsp::Url::parse("untitled:format").expect("uri");

@@ -10,7 +10,7 @@
 use super::Server;
 use super::convert;
 use crate::query::Semantics;
-use crate::query::actions::ActionKind;
+use crate::query::actions::{ActionKind, FIX_ALL_TITLE};
 use crate::query::at::{Item, item_at};
 use crate::resolve::{AssignmentId, Source};
 use crate::source::Span;
@@ -40,6 +40,7 @@ pub fn capabilities(encoding: lsp::PositionEncodingKind) -> lsp::ServerCapabilit
         }),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
             code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, fix_all_kind()]),
+            resolve_provider: Some(true),
             ..Default::default()
         })),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
@@ -71,6 +72,7 @@ pub fn handle(server: &mut Server, request: &Request) -> Result<Value, ResponseE
         r::WorkspaceSymbolRequest::METHOD => to_json(workspace_symbols(server, parse(params)?)),
         r::Completion::METHOD => to_json(completion(server, parse(params)?)),
         r::CodeActionRequest::METHOD => to_json(code_actions(server, parse(params)?)),
+        r::CodeActionResolveRequest::METHOD => to_json(resolve_code_action(server, parse(params)?)?),
         r::Formatting::METHOD => to_json(formatting(server, parse(params)?)?),
         r::InlayHintRequest::METHOD => to_json(inlay_hints(server, parse(params)?)),
         method => Err(error(
@@ -230,8 +232,9 @@ fn code_actions(server: &mut Server, params: lsp::CodeActionParams) -> Option<ls
             })
         })
     };
-    let actions = Semantics::of(&snapshot)
-        .code_actions(file, span)
+    let semantics = Semantics::of(&snapshot);
+    let mut actions: Vec<lsp::CodeActionOrCommand> = semantics
+        .quick_fixes(file, span)
         .into_iter()
         .filter_map(|action| {
             let kind = match action.kind {
@@ -255,7 +258,59 @@ fn code_actions(server: &mut Server, params: lsp::CodeActionParams) -> Option<ls
             }))
         })
         .collect();
+    if wanted(&fix_all_kind()) && semantics.has_fix_all(file) {
+        // Editors ask for actions at every move of the cursor; a client
+        // that can resolve an action later gets this one without its
+        // edits, which cost a whole `--fix` run.
+        let action = if server.resolves_code_action_edits {
+            Some(lsp::CodeAction {
+                title: FIX_ALL_TITLE.to_owned(),
+                kind: Some(fix_all_kind()),
+                data: Some(serde_json::json!({ "fixAll": params.text_document.uri })),
+                ..Default::default()
+            })
+        } else {
+            fix_all_action(&semantics, file, server.unit)
+        };
+        actions.extend(action.map(lsp::CodeActionOrCommand::CodeAction));
+    }
     Some(actions)
+}
+
+fn fix_all_action(
+    semantics: &Semantics<'_>,
+    file: crate::source::FileId,
+    unit: crate::source::ColumnUnit,
+) -> Option<lsp::CodeAction> {
+    let fixed = semantics.fix_all_in(file)?;
+    Some(lsp::CodeAction {
+        title: fixed.title,
+        kind: Some(fix_all_kind()),
+        edit: Some(convert::workspace_edit(semantics.snapshot, &fixed.edits, unit)),
+        ..Default::default()
+    })
+}
+
+/// Fills in the edits of the fix-all action sent without them.
+fn resolve_code_action(server: &mut Server, action: lsp::CodeAction) -> Result<lsp::CodeAction, ResponseError> {
+    let uri = action
+        .data
+        .as_ref()
+        .and_then(|data| data.get("fixAll"))
+        .and_then(|uri| serde_json::from_value::<lsp::Url>(uri.clone()).ok());
+    let Some(uri) = uri else {
+        return Ok(action);
+    };
+    let unit = server.unit;
+    let resolved = server
+        .snapshot_of(&uri)
+        .and_then(|(snapshot, file)| fix_all_action(&Semantics::of(&snapshot), file, unit));
+    resolved.ok_or_else(|| {
+        error(
+            ErrorCode::ContentModified,
+            "the file changed and has nothing left to fix".to_owned(),
+        )
+    })
 }
 
 fn formatting(

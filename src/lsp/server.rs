@@ -29,6 +29,9 @@ pub struct Server {
     dirty: BTreeSet<SetId>,
     shutdown_requested: bool,
     next_request: i32,
+    /// The client can ask for a code action's edits later
+    /// (`codeAction/resolve`).
+    pub(super) resolves_code_action_edits: bool,
 }
 
 impl Server {
@@ -69,6 +72,7 @@ impl Server {
             dirty: BTreeSet::new(),
             shutdown_requested: false,
             next_request: 0,
+            resolves_code_action_edits: resolves_code_action_edits(&params.capabilities),
         };
         for root in workspace_roots(&params) {
             server.dirty.extend(server.folders.add_folder(&root));
@@ -369,6 +373,15 @@ fn workspace_roots(params: &lsp::InitializeParams) -> Vec<std::path::PathBuf> {
         .and_then(|uri| uri.to_file_path().ok())
         .or_else(|| params.root_path.as_ref().map(std::path::PathBuf::from));
     root.into_iter().collect()
+}
+
+fn resolves_code_action_edits(capabilities: &lsp::ClientCapabilities) -> bool {
+    capabilities
+        .text_document
+        .as_ref()
+        .and_then(|document| document.code_action.as_ref())
+        .and_then(|code_action| code_action.resolve_support.as_ref())
+        .is_some_and(|support| support.properties.iter().any(|property| property == "edit"))
 }
 
 fn watches_files(capabilities: &lsp::ClientCapabilities) -> bool {

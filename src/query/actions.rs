@@ -39,9 +39,10 @@ pub struct CodeAction {
 pub const FIX_ALL_TITLE: &str = "Fix all safe problems in this file";
 
 impl<'s> Semantics<'s> {
-    /// The quick fixes for the diagnostics touching `span`, then the fix-all
-    /// action when the file has safe fixes to apply.
-    pub fn code_actions(&self, file: FileId, span: Span) -> Vec<CodeAction> {
+    /// The quick fixes for the diagnostics touching `span`. The fix-all
+    /// action costs a whole `--fix` run, so it is asked for on its own
+    /// ([`Semantics::has_fix_all`], [`Semantics::fix_all_in`]).
+    pub fn quick_fixes(&self, file: FileId, span: Span) -> Vec<CodeAction> {
         let mut actions = Vec::new();
         for diagnostic in &self.snapshot.analysis.diagnostics {
             if !touches(diagnostic, file, span) {
@@ -63,19 +64,21 @@ impl<'s> Semantics<'s> {
                 });
             }
         }
-        if let Some(fix_all) = self.fix_all_in(file) {
-            actions.push(fix_all);
-        }
         actions
+    }
+
+    /// Whether the file has a diagnostic whose fix `--fix` would apply:
+    /// cheap, where [`Semantics::fix_all_in`] runs the fixes.
+    pub fn has_fix_all(&self, file: FileId) -> bool {
+        self.snapshot.analysis.diagnostics.iter().any(|diagnostic| {
+            diagnostic.primary_span().is_some_and(|span| span.file == file) && diagnostic.automatic_fix(false).is_some()
+        })
     }
 
     /// Every safe fix `crmpol check --fix` would make, as edits to this
     /// file only: fixes it would make to other files are left to them.
     pub fn fix_all_in(&self, file: FileId) -> Option<CodeAction> {
-        let has_safe_fix = self.snapshot.analysis.diagnostics.iter().any(|diagnostic| {
-            diagnostic.primary_span().is_some_and(|span| span.file == file) && diagnostic.automatic_fix(false).is_some()
-        });
-        if !has_safe_fix {
+        if !self.has_fix_all(file) {
             return None;
         }
         let mut sources = self.snapshot.sources.clone();
@@ -157,8 +160,8 @@ fn line_starts(text: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{SourceFile, SourceSet};
-    use crate::workspace::{FileOrder, Workspace};
+    use crate::source::SourceSet;
+    use crate::workspace::snapshot_of_texts;
 
     /// `text` with `edits` applied.
     fn apply_edits(text: &str, edits: &[Edit]) -> String {
@@ -170,9 +173,7 @@ mod tests {
     }
 
     fn snapshot(text: &str) -> std::sync::Arc<crate::workspace::Snapshot> {
-        let mut workspace = Workspace::new(FileOrder::ByKey);
-        workspace.set_file("p.crmpol", SourceFile::from_text("p.crmpol", text), None);
-        workspace.snapshot()
+        snapshot_of_texts(&[("p.crmpol", text)])
     }
 
     #[test]
@@ -199,7 +200,7 @@ mod tests {
         let snapshot = snapshot(text);
         let semantics = Semantics::of(&snapshot);
         let everything = Span::new(FileId(0), 0, text.len());
-        let actions = semantics.code_actions(FileId(0), everything);
+        let actions = semantics.quick_fixes(FileId(0), everything);
         let preferred: Vec<&str> = actions
             .iter()
             .filter(|a| a.preferred)
@@ -212,10 +213,9 @@ mod tests {
                 .iter()
                 .any(|a| a.title.starts_with("E0101") && a.title.ends_with("(unsafe: check the result)"))
         );
-        let fix_all = actions
-            .last()
-            .filter(|a| a.kind == ActionKind::FixAll)
-            .expect("fix all");
+        assert!(semantics.has_fix_all(FileId(0)));
+        let fix_all = semantics.fix_all_in(FileId(0)).expect("fix all");
+        assert_eq!(fix_all.kind, ActionKind::FixAll);
         let fixed = apply_edits(text, &fix_all.edits);
         assert!(fixed.contains("skip account creation: yes"), "{fixed}");
         assert!(

@@ -343,16 +343,13 @@ fn crm_names(replace: Span) -> Vec<Completion> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
-    use crate::workspace::{FileOrder, Workspace};
+    use crate::workspace::snapshot_of_texts;
 
     /// The labels offered where `|` stands in `text`.
     fn labels(text: &str) -> Vec<String> {
         let offset = text.find('|').expect("a cursor");
         let text = text.replacen('|', "", 1);
-        let mut workspace = Workspace::new(FileOrder::ByKey);
-        workspace.set_file("p.crmpol", SourceFile::from_text("p.crmpol", text), None);
-        let snapshot = workspace.snapshot();
+        let snapshot = snapshot_of_texts(&[("p.crmpol", &text)]);
         Semantics::of(&snapshot)
             .completions(FileId(0), offset)
             .into_iter()
@@ -386,9 +383,7 @@ mod tests {
         );
         assert_eq!(labels("crm: |\n").len(), Crm::ALL.len());
         let text = "crm:";
-        let mut workspace = Workspace::new(FileOrder::ByKey);
-        workspace.set_file("p.crmpol", SourceFile::from_text("p.crmpol", text), None);
-        let snapshot = workspace.snapshot();
+        let snapshot = snapshot_of_texts(&[("p.crmpol", text)]);
         let completions = Semantics::of(&snapshot).completions(FileId(0), text.len());
         assert_eq!(completions[0].insert, " salesforce", "a space after a bare colon");
         assert!(
@@ -400,9 +395,7 @@ mod tests {
     #[test]
     fn records_options_a_leaf_does_not_offer_come_last_and_say_so() {
         let text = "crm: zendesk\nqueue \"A\" {\n    records: \n}\n";
-        let mut workspace = Workspace::new(FileOrder::ByKey);
-        workspace.set_file("p.crmpol", SourceFile::from_text("p.crmpol", text), None);
-        let snapshot = workspace.snapshot();
+        let snapshot = snapshot_of_texts(&[("p.crmpol", text)]);
         let offset = text.find("records: ").expect("records") + "records: ".len();
         let completions = Semantics::of(&snapshot).completions(FileId(0), offset);
         let details: Vec<(&str, bool)> = completions
@@ -430,9 +423,7 @@ mod tests {
     #[test]
     fn a_queue_name_is_inserted_escaped_after_the_typed_quote() {
         let text = format!("{QUEUES}queue \"Support\" / \"T");
-        let mut workspace = Workspace::new(FileOrder::ByKey);
-        workspace.set_file("p.crmpol", SourceFile::from_text("p.crmpol", text.clone()), None);
-        let snapshot = workspace.snapshot();
+        let snapshot = snapshot_of_texts(&[("p.crmpol", &text)]);
         let completions = Semantics::of(&snapshot).completions(FileId(0), text.len());
         let tier = completions.iter().find(|c| c.label.starts_with("Tier")).expect("Tier");
         assert_eq!(tier.insert, "Tier \\\"2\\\"\"");

@@ -335,8 +335,7 @@ fn plural(count: usize, one: &'static str, many: &'static str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
-    use crate::workspace::{FileOrder, Workspace};
+    use crate::workspace::snapshot_of_texts;
 
     const POLICY: &str = "crm: salesforce\n\
         # crmpol: allow(W0201)\n\
@@ -354,9 +353,7 @@ mod tests {
         }\n";
 
     fn hover(needle: &str) -> String {
-        let mut workspace = Workspace::new(FileOrder::ByKey);
-        workspace.set_file("p.crmpol", SourceFile::from_text("p.crmpol", POLICY), None);
-        let snapshot = workspace.snapshot();
+        let snapshot = snapshot_of_texts(&[("p.crmpol", POLICY)]);
         let offset = POLICY.find(needle).expect("needle") + 1;
         Semantics::of(&snapshot)
             .hover(FileId(0), offset)

@@ -130,8 +130,8 @@ fn chain_from(semantics: &Semantics<'_>, source: Source, channel: Channel) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
-    use crate::workspace::{FileOrder, Workspace};
+    use crate::workspace::{Snapshot, snapshot_of_texts};
+    use std::sync::Arc;
 
     const POLICY: &str = "crm: salesforce\n\
         defaults {\n\
@@ -150,10 +150,8 @@ mod tests {
         \x20   }\n\
         }\n";
 
-    fn workspace() -> Workspace {
-        let mut workspace = Workspace::new(FileOrder::ByKey);
-        workspace.set_file("p.crmpol", SourceFile::from_text("p.crmpol", POLICY), None);
-        workspace
+    fn snapshot() -> Arc<Snapshot> {
+        snapshot_of_texts(&[("p.crmpol", POLICY)])
     }
 
     /// The line of each statement in a chain, 0 for the built-in default.
@@ -178,8 +176,7 @@ mod tests {
 
     #[test]
     fn a_chain_runs_from_the_nearest_statement_to_the_built_in_default() {
-        let mut workspace = workspace();
-        let snapshot = workspace.snapshot();
+        let snapshot = snapshot();
         let semantics = Semantics::of(&snapshot);
         // Entries: Billing call, Billing chat, Chat Desk call, Chat Desk chat.
         let append = |entry: usize| {
@@ -199,8 +196,7 @@ mod tests {
 
     #[test]
     fn reach_splits_decided_from_overridden() {
-        let mut workspace = workspace();
-        let snapshot = workspace.snapshot();
+        let snapshot = snapshot();
         let semantics = Semantics::of(&snapshot);
         let support = semantics
             .snapshot
@@ -224,8 +220,7 @@ mod tests {
 
     #[test]
     fn an_inner_queue_has_the_settings_its_sub_queues_start_from() {
-        let mut workspace = workspace();
-        let snapshot = workspace.snapshot();
+        let snapshot = snapshot();
         let semantics = Semantics::of(&snapshot);
         let support = QueueId(0);
         let chat = semantics.provenance_at(support, Channel::Chat);

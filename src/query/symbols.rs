@@ -138,17 +138,13 @@ fn symbol(tree: &SyntaxTree, id: NodeId, children: Vec<Symbol>) -> Option<Symbol
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
-    use crate::workspace::{FileOrder, Workspace};
+    use crate::workspace::snapshot_of_texts;
 
     #[test]
     fn the_outline_follows_the_blocks() {
         let text =
             "crm: zendesk\nqueue \"A\" / \"B\" {\n    call {\n        records: option 1\n    }\n    queue \"C\"\n}\n";
-        let mut workspace = Workspace::new(FileOrder::ByKey);
-        workspace.set_file("p", SourceFile::from_text("p", text), None);
-        workspace.set_file("q", SourceFile::from_text("q", "queue \"A\" / \"B\" / \"D\"\n"), None);
-        let snapshot = workspace.snapshot();
+        let snapshot = snapshot_of_texts(&[("p", text), ("q", "queue \"A\" / \"B\" / \"D\"\n")]);
         let semantics = Semantics::of(&snapshot);
         let outline = semantics.document_symbols(FileId(0));
         assert_eq!(outline.len(), 2);

@@ -262,6 +262,17 @@ impl Workspace {
     }
 }
 
+/// A snapshot of in-memory files, `(key, text)` pairs, each key also the
+/// file's name, in sorted key order: for a one-off question about texts a
+/// caller holds (a test, a tool), without a workspace to keep.
+pub fn snapshot_of_texts(texts: &[(&str, &str)]) -> Arc<Snapshot> {
+    let mut workspace = Workspace::new(FileOrder::ByKey);
+    for (key, text) in texts {
+        workspace.set_file(*key, SourceFile::from_text(*key, *text), None);
+    }
+    workspace.snapshot()
+}
+
 /// Freeing a large analysis takes a good part of the time making one
 /// takes; when this was the last reference, the freeing is done on a thread
 /// of its own so the new snapshot is not kept waiting. Small ones are

@@ -162,13 +162,19 @@ impl Scan {
 /// with no hidden file or folder name on the way (the scan's rules, for one
 /// path that changed, without scanning again).
 pub fn is_found_below(root: &Path, path: &Path) -> bool {
+    is_named_as_found_below(root, path) && path.is_file()
+}
+
+/// The name rules of [`is_found_below`] alone, for a file that may not be
+/// on disk (yet): an editor's unsaved buffer.
+pub fn is_named_as_found_below(root: &Path, path: &Path) -> bool {
     let Ok(below) = path.strip_prefix(root) else {
         return false;
     };
     let hidden = below
         .components()
         .any(|part| part.as_os_str().to_str().is_some_and(|name| name.starts_with('.')));
-    !hidden && path.extension().is_some_and(|ext| ext == POLICY_EXTENSION) && path.is_file()
+    !hidden && path.extension().is_some_and(|ext| ext == POLICY_EXTENSION)
 }
 
 fn is_hidden(path: &Path) -> bool {

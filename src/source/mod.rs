@@ -16,7 +16,7 @@
 mod discover;
 mod line_index;
 
-pub use discover::{LoadError, POLICY_EXTENSION, is_found_below, policy_paths};
+pub use discover::{LoadError, POLICY_EXTENSION, is_found_below, is_named_as_found_below, policy_paths};
 pub use line_index::{ColumnUnit, LineIndex};
 
 use std::path::PathBuf;

@@ -13,7 +13,7 @@
 //! of its own while it is open.
 
 use super::{FileOrder, Workspace};
-use crate::source::{SourceFile, is_found_below, policy_paths};
+use crate::source::{SourceFile, is_found_below, is_named_as_found_below, policy_paths};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -98,7 +98,13 @@ impl Folders {
     /// The editor opened a file, or changed its text (a full new text).
     pub fn set_open_text(&mut self, key: &str, text: String, version: Option<i32>) -> Option<SetId> {
         self.open.insert(key.to_owned());
-        match self.folder_of(key) {
+        // A file a scan of its folder would leave out (a hidden backup, a
+        // file of another extension) is a set of its own, as it is for
+        // `crmpol check FOLDER`, instead of joining the folder's.
+        let folder = self
+            .folder_of(key)
+            .filter(|root| is_named_as_found_below(root, Path::new(key)));
+        match folder {
             Some(root) => {
                 let name = display_name(&root, Path::new(key));
                 let workspace = self.folders.get_mut(&root)?;
@@ -295,6 +301,24 @@ mod tests {
         let hidden = key(&dir, ".old.crmpol");
         std::fs::write(&hidden, "queue \"C\"\n").expect("write");
         assert_eq!(folders.disk_changed(&hidden), None, "hidden files are not policy files");
+    }
+
+    #[test]
+    fn a_hidden_backup_opened_in_a_folder_stays_out_of_its_set() {
+        let dir = folder_with(&[("a.crmpol", "crm: zendesk\n")]);
+        let mut folders = Folders::new();
+        folders.add_folder(dir.path());
+        let backup = key(&dir, ".a.crmpol.swp.crmpol");
+        let set = folders.set_open_text(&backup, "crm: salesforce\n".into(), Some(1));
+        assert_eq!(set, Some(SetId::Alone(backup.clone())));
+        let folder = SetId::Folder(dir.path().to_path_buf());
+        let workspace = folders.workspace(&folder).expect("the folder's set");
+        assert_eq!(workspace.len(), 1, "no second crm: in the folder's set");
+        let unsaved = key(&dir, "teams/new.crmpol");
+        assert_eq!(
+            folders.set_open_text(&unsaved, "queue \"A\"\n".into(), Some(1)),
+            Some(folder)
+        );
     }
 
     #[test]

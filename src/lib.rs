@@ -19,7 +19,9 @@
 //! ([`suppress`]), the part a command-line run and a language server share;
 //! [`fix`] applies safe fixes, [`format`] writes the canonical layout, and
 //! [`driver`] holds the commands themselves, writing files only through
-//! [`write`]. [`text`] says what counts as white space and how text from a
+//! [`write`]. [`diff`] compares two checked policy sets by their decision
+//! tables and names the statements behind each change (`crmpol diff`;
+//! [`source::git`] reads a set at a git revision). [`text`] says what counts as white space and how text from a
 //! policy is shown safely, for every stage.
 //!
 //! Beside [`analyze`] sit the editor's model and questions, free of any
@@ -33,6 +35,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod driver;
 pub mod emit;
 pub mod fix;

@@ -1,7 +1,7 @@
 //! The `crmpol` command line: parses arguments, calls the library, prints.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use crmpol::driver::{self, CommandOutput, CommonOptions, FixRequest, FmtOptions};
+use crmpol::driver::{self, CommandOutput, CommonOptions, DiffFormat, DiffOptions, FixRequest, FmtOptions};
 use crmpol::emit::TableFormat;
 use crmpol::fix::FixOptions;
 use crmpol::format::FormatOptions;
@@ -49,6 +49,31 @@ enum Command {
         /// Write the table to FILE (atomically, and only without errors).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Compare two policy sets by behaviour: which entries change, why, and which way.
+    #[command(
+        after_help = "Exit status: 0 when both sides compile (changed or not), 1 when a side has errors, \
+2 when the command could not run, 3 with --exit-code when the behaviour differs."
+    )]
+    Diff {
+        /// OLD NEW (each a policy file or folder); with --git, the paths to read at each revision (default: .).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Compare the paths at git revision REV with the work tree; `A..B` compares two revisions, `A...B` B with its merge base with A.
+        #[arg(long, value_name = "REV")]
+        git: Option<String>,
+        /// How to print the comparison.
+        #[arg(long, value_enum, default_value_t = DiffFormatArg::Human)]
+        format: DiffFormatArg,
+        /// Exit 3 when the two sides behave differently (for CI steps that must notice any change).
+        #[arg(long)]
+        exit_code: bool,
+        /// Entries listed per cause in the human and markdown formats (0: all; default 3 and 20).
+        #[arg(long, value_name = "N")]
+        max_witnesses: Option<usize>,
+        /// When to colour the human format and a side's errors.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
     },
     /// Rewrite policy files in the canonical layout.
     Fmt {
@@ -114,6 +139,13 @@ enum FormatArg {
     Yaml,
     Json,
     Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormatArg {
+    Human,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -244,6 +276,25 @@ fn main() -> ExitCode {
             diff,
             format: FormatOptions { normalize },
             render: render_options(color, Stream::Stderr),
+        }),
+        Command::Diff {
+            paths,
+            git,
+            format,
+            exit_code,
+            max_witnesses,
+            color,
+        } => driver::diff(&DiffOptions {
+            paths,
+            git,
+            format: match format {
+                DiffFormatArg::Human => DiffFormat::Human,
+                DiffFormatArg::Markdown => DiffFormat::Markdown,
+                DiffFormatArg::Json => DiffFormat::Json,
+            },
+            exit_code,
+            render: render_options(color, Stream::Stdout),
+            max_witnesses,
         }),
         Command::Explain { code } => driver::explain(&code),
     };

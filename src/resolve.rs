@@ -302,17 +302,7 @@ impl ResolvedPolicy {
 
     /// The entry with a key, if the policy has it.
     pub fn entry_index(&self, key: &EntryKey) -> Option<usize> {
-        let mut siblings = &self.roots;
-        let mut found = None;
-        for name in &key.queue {
-            let id = siblings
-                .iter()
-                .copied()
-                .find(|&id| self.queue(id).is_some_and(|queue| &queue.name == name))?;
-            siblings = &self.queue(id)?.children;
-            found = Some(id);
-        }
-        let queue = self.queue(found?)?;
+        let queue = self.queue(self.queue_by_path(&key.queue)?)?;
         queue
             .entries
             .clone()
@@ -322,6 +312,22 @@ impl ResolvedPolicy {
                     .is_some_and(|entry| entry.channel == key.channel)
             })
             .filter(|_| queue.is_leaf())
+    }
+
+    /// The queue with a path of names from the top level down, if the
+    /// policy has it.
+    pub fn queue_by_path<S: AsRef<str>>(&self, path: &[S]) -> Option<QueueId> {
+        let mut siblings = &self.roots;
+        let mut found = None;
+        for name in path {
+            let id = siblings
+                .iter()
+                .copied()
+                .find(|&id| self.queue(id).is_some_and(|queue| queue.name == name.as_ref()))?;
+            siblings = &self.queue(id)?.children;
+            found = Some(id);
+        }
+        found
     }
 
     /// Names from the root down to `id`.

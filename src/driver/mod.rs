@@ -1,4 +1,4 @@
-//! The commands (`check`, `compile`, `fmt`, `explain`) as library functions.
+//! The commands (`check`, `compile`, `diff`, `fmt`, `explain`) as library functions.
 //!
 //! In: the options a command line gave. Out: what to print on standard
 //! output and standard error, and the exit status; files (`-o`, `--fix`,
@@ -7,10 +7,12 @@
 
 mod check;
 mod compile;
+mod diff;
 mod fmt;
 
 pub use check::{FixRequest, check};
 pub use compile::compile;
+pub use diff::{DiffFormat, DiffOptions, diff};
 pub use fmt::{FmtOptions, fmt};
 
 use crate::diagnostic::{Code, Diagnostic, Tally};
@@ -28,6 +30,8 @@ pub enum ExitStatus {
     Failure,
     /// The command could not run: bad arguments, unreadable or unwritable files.
     CouldNotRun,
+    /// `crmpol diff --exit-code`: both sides compile and behave differently.
+    Differs,
 }
 
 impl ExitStatus {
@@ -36,6 +40,7 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::Failure => 1,
             ExitStatus::CouldNotRun => 2,
+            ExitStatus::Differs => 3,
         }
     }
 }

@@ -14,6 +14,7 @@
 //! the line ending; a lone CR is an ordinary character).
 
 mod discover;
+pub mod git;
 mod line_index;
 
 pub use discover::{LoadError, POLICY_EXTENSION, is_found_below, is_named_as_found_below, policy_paths};

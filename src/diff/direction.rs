@@ -179,9 +179,10 @@ pub fn summary_line(diff: &PolicyDiff) -> String {
         let noun = if entries == 1 { "entry" } else { "entries" };
         return format!("No changes: both policy sets behave the same ({entries} leaf/channel {noun} compared).");
     }
-    let mut line = parts.join("; ");
-    line.push('.');
-    line
+    let line = parts.join("; ");
+    let mut chars = line.chars();
+    let first = chars.next().map(|first| first.to_uppercase().collect::<String>()).unwrap_or_default();
+    format!("{first}{}.", chars.as_str())
 }
 
 /// "2 create fewer records, 1 stops appending": how many of the entries

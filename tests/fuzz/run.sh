@@ -2,7 +2,7 @@
 # Builds the fuzz targets and runs each for a short while: what CI does
 # (see docs/development.md, "Fuzzing").
 #
-#   tests/fuzz/run.sh [TARGET...]       all five targets when none is named
+#   tests/fuzz/run.sh [TARGET...]       all six targets when none is named
 #
 # FUZZ_SECONDS (default 30) is how long each target runs; FUZZ_JOBS (default
 # 2, one per core of a CI machine) how many targets run at once;
@@ -20,7 +20,7 @@ sanitizer=${FUZZ_SANITIZER:-address}
 if (($# > 0)); then
     targets=("$@")
 else
-    targets=(analyze fmt_round_trip fix render lsp)
+    targets=(analyze fmt_round_trip fix render lsp diff)
 fi
 
 # cargo-fuzz passes nightly-only flags to rustc (-Zsanitizer, the coverage

@@ -50,6 +50,30 @@ for dir in "${dirs[@]}"; do
     done
 done
 
+# The diff target reads one policy (compared with its canonical layout) or,
+# after a first byte 0xC0, two halves (fuzz_targets/diff.rs): the example
+# policies as single seeds, and each old/new pair of tests/fixtures/diff
+# whose sides are one file each as a pair, padded like the two-file seeds.
+rm -rf tests/fuzz/seeds/diff
+mkdir -p tests/fuzz/seeds/diff
+for file in policies/*.crmpol; do
+    cp "$file" "tests/fuzz/seeds/diff/$(basename "$file")"
+done
+for case in tests/fixtures/diff/*/; do
+    old=("$case"old/*.crmpol)
+    new=("$case"new/*.crmpol)
+    ((${#old[@]} == 1 && ${#new[@]} == 1)) || continue
+    first=$(wc -c <"${old[0]}")
+    second=$(wc -c <"${new[0]}")
+    {
+        printf '\xc0'
+        cat "${old[0]}"
+        breaks $((second > first ? second - first : 0))
+        cat "${new[0]}"
+        breaks $((first > second ? first - second : 0))
+    } >"tests/fuzz/seeds/diff/pair-$(basename "$case")"
+done
+
 # The lsp target reads editor actions (fuzz_targets/lsp.rs): for each of
 # the example policies, a seed that opens it as the first document, types
 # a letter into its second line, asks for a hover there, opens a short
@@ -70,7 +94,7 @@ seed += bytes([3, len(text)]) + text                # a.crmpol's text again
 open(sys.argv[2], 'wb').write(seed)
 PY
 done
-targets+=(lsp)
+targets+=(lsp diff)
 
 for target in "${targets[@]}"; do
     echo "$target: $(find "tests/fuzz/seeds/$target" -type f | wc -l) seeds"

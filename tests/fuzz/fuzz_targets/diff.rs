@@ -30,8 +30,12 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => {
             let old = set("fuzz/a.crmpol", data);
-            let Some(file) = old.get(crmpol::source::FileId(0)) else { return };
-            let Ok(formatted) = format_file(file, FormatOptions::default()) else { return };
+            let Some(file) = old.get(crmpol::source::FileId(0)) else {
+                return;
+            };
+            let Ok(formatted) = format_file(file, FormatOptions::default()) else {
+                return;
+            };
             (old, set("fuzz/a.crmpol", formatted.as_bytes()))
         }
     };
@@ -53,13 +57,20 @@ fuzz_target!(|data: &[u8]| {
     }
     let found = diff::compare(&before, &after);
     if data.first().is_none_or(|&first| first < 0x80) {
-        assert!(!found.has_changes(), "the canonical layout changed behaviour: {found:?}");
+        assert!(
+            !found.has_changes(),
+            "the canonical layout changed behaviour: {found:?}"
+        );
     }
     let expected = differing_entries(&old_analysis, &new_analysis);
     let mut reported: BTreeMap<(Vec<String>, String), EntryChange> = BTreeMap::new();
     for entry in &found.entries {
         let key = (entry.key.queue.clone(), entry.key.channel.to_string());
-        assert!(reported.insert(key, entry.change).is_none(), "{:?} reported twice", entry.key);
+        assert!(
+            reported.insert(key, entry.change).is_none(),
+            "{:?} reported twice",
+            entry.key
+        );
         assert!(!entry.causes.is_empty(), "no cause for {:?}", entry.key);
     }
     assert!(reported == expected, "reported {reported:#?}\nexpected {expected:#?}");
@@ -113,11 +124,25 @@ fn render_all(found: &diff::PolicyDiff) {
         assert_safe_for_terminal(&text, Allowed { tab: false, color }, "human");
         if !color {
             let markdown = diff::markdown::render(found, &options);
-            assert_safe_for_terminal(&markdown, Allowed { tab: false, color: false }, "markdown");
+            assert_safe_for_terminal(
+                &markdown,
+                Allowed {
+                    tab: false,
+                    color: false,
+                },
+                "markdown",
+            );
         }
     }
     let json = diff::json::render(found);
     let value: serde_json::Value = serde_json::from_str(&json).expect("the JSON output parses");
     assert!(value["format_version"] == 1, "format_version: {value}");
-    assert_safe_for_terminal(&json, Allowed { tab: false, color: false }, "json");
+    assert_safe_for_terminal(
+        &json,
+        Allowed {
+            tab: false,
+            color: false,
+        },
+        "json",
+    );
 }

@@ -167,12 +167,11 @@ pub fn summary_line(diff: &PolicyDiff) -> String {
         }
     }
     if diff.crm.differs() {
-        let name = |crm: Option<crate::vocabulary::Crm>| crm.map_or("none", |crm| crm.keyword());
-        parts.push(format!(
-            "the CRM changes from {} to {}",
-            name(diff.crm.before),
-            name(diff.crm.after)
-        ));
+        let (before, after) = (
+            super::words::crm_name(diff.crm.before),
+            super::words::crm_name(diff.crm.after),
+        );
+        parts.push(format!("the CRM changes from {before} to {after}"));
     }
     if parts.is_empty() {
         let entries = diff.entry_counts.after;
@@ -181,7 +180,10 @@ pub fn summary_line(diff: &PolicyDiff) -> String {
     }
     let line = parts.join("; ");
     let mut chars = line.chars();
-    let first = chars.next().map(|first| first.to_uppercase().collect::<String>()).unwrap_or_default();
+    let first = chars
+        .next()
+        .map(|first| first.to_uppercase().collect::<String>())
+        .unwrap_or_default();
     format!("{first}{}.", chars.as_str())
 }
 

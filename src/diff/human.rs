@@ -63,11 +63,7 @@ pub fn render(diff: &PolicyDiff, options: &Options) -> String {
     out.push_str(&painter.paint(BOLD, &format!("+++ after:  {}", escape_hidden(&options.after_label))));
     out.push_str("\n\n");
     if diff.crm.differs() {
-        let name = |crm: Option<crate::vocabulary::Crm>| crm.map_or("none", |crm| crm.keyword());
-        out.push_str(&painter.signed(
-            '~',
-            &format!("crm: {} → {}", name(diff.crm.before), name(diff.crm.after)),
-        ));
+        out.push_str(&painter.signed('~', &format!("crm: {}", words::crm_change(&diff.crm))));
         out.push('\n');
         for cause in diff.crm_causes.iter().filter_map(|&id| diff.cause(id)) {
             statement_lines(&mut out, &painter, cause);
@@ -128,11 +124,7 @@ fn located(place: &Place) -> String {
 
 /// The first `max` entries in detail (0: all), then how many more.
 fn witnesses(out: &mut String, painter: &Painter, entries: &[&EntryDiff], max: usize) {
-    let shown = if max == 0 {
-        entries.len()
-    } else {
-        max.min(entries.len())
-    };
+    let shown = words::witnesses_shown(max, entries.len());
     for entry in entries.iter().take(shown) {
         out.push_str("    ");
         out.push_str(&painter.signed(words::entry_sign(entry.change), &words::entry_name(&entry.key)));

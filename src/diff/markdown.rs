@@ -48,7 +48,7 @@ pub fn render(diff: &PolicyDiff, options: &Options) -> String {
         out.push_str(&format!(
             "| ~ | the CRM | {} | {} |\n",
             statements.join("<br>"),
-            crm_words(diff)
+            words::crm_change(&diff.crm)
         ));
     }
     let mut left_out = 0;
@@ -86,11 +86,6 @@ pub fn render(diff: &PolicyDiff, options: &Options) -> String {
         ));
     }
     out
-}
-
-fn crm_words(diff: &PolicyDiff) -> String {
-    let name = |crm: Option<crate::vocabulary::Crm>| crm.map_or("none", |crm| crm.keyword());
-    format!("{} → {}", name(diff.crm.before), name(diff.crm.after))
 }
 
 /// `~`, or `+ +` for a group of two added statements.
@@ -153,11 +148,7 @@ fn details(causes: &[&Cause], entries: &[&EntryDiff], max: usize) -> String {
         headings.join(", "),
         markdown_text(&words::effect(entries)),
     );
-    let shown = if max == 0 {
-        entries.len()
-    } else {
-        max.min(entries.len())
-    };
+    let shown = words::witnesses_shown(max, entries.len());
     for entry in entries.iter().take(shown) {
         let lines: Vec<String> = words::entry_lines(entry)
             .iter()

@@ -127,6 +127,21 @@ pub fn cause_heading(cause: &Cause) -> String {
     }
 }
 
+/// `salesforce → zendesk`; `none` for a side without a CRM.
+pub fn crm_change(crm: &super::Change<Option<crate::vocabulary::Crm>>) -> String {
+    format!("{} → {}", crm_name(crm.before), crm_name(crm.after))
+}
+
+/// A CRM's keyword, `none` without one.
+pub fn crm_name(crm: Option<crate::vocabulary::Crm>) -> &'static str {
+    crm.map_or("none", |crm| crm.keyword())
+}
+
+/// How many of `count` entries to list when at most `max` are (0: all).
+pub fn witnesses_shown(max: usize, count: usize) -> usize {
+    if max == 0 { count } else { max.min(count) }
+}
+
 /// `5 more entries`, `1 more entry`.
 pub fn more_entries(count: usize) -> String {
     format!("{count} more {}", if count == 1 { "entry" } else { "entries" })

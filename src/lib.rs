@@ -19,7 +19,8 @@
 //! ([`suppress`]), the part a command-line run and a language server share;
 //! [`fix`] applies safe fixes, [`format`] writes the canonical layout, and
 //! [`driver`] holds the commands themselves, writing files only through
-//! [`write`]. [`text`] says what counts as white space and how text from a
+//! [`write`]; [`cli`] is the command line's grammar, which `main.rs`
+//! parses. [`text`] says what counts as white space and how text from a
 //! policy is shown safely, for every stage.
 //!
 //! Beside [`analyze`] sit the editor's model and questions, free of any
@@ -32,6 +33,7 @@
 //! them, nothing more.
 
 pub mod check;
+pub mod cli;
 pub mod diagnostic;
 pub mod driver;
 pub mod emit;

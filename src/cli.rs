@@ -1,0 +1,144 @@
+//! The command line's grammar: every command, option and value crmpol
+//! accepts, as clap types.
+//!
+//! In: nothing. Out: [`Cli`], which `main.rs` parses the arguments into,
+//! and whose [`clap::CommandFactory::command`] the tests of documented
+//! command lines parse with, so they cannot drift from what the binary
+//! accepts. Nothing here reads the terminal or
+//! prints: turning [`Common`] into the driver's options depends on where
+//! the output goes, which is `main.rs`'s part.
+
+use crate::emit::TableFormat;
+use crate::render::MessageFormat;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Compile and lint per-queue CRM record-creation policies.
+#[derive(Parser)]
+#[command(name = "crmpol", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Parse and check a policy set; print diagnostics.
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// Apply every safe fix (the diagnostic's only fix, doing what was evidently meant), in place.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix, also apply a diagnostic's only fix when it is unsafe.
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Write nothing: show what --fix would change as a unified diff (implies --fix).
+        #[arg(long, visible_alias = "dry-run")]
+        diff: bool,
+    },
+    /// Check a policy set, then print or write its decision table.
+    Compile {
+        #[command(flatten)]
+        common: Common,
+        /// Format of the decision table.
+        #[arg(long, value_enum, default_value_t = FormatArg::Yaml)]
+        format: FormatArg,
+        /// Write the table to FILE (atomically, and only without errors).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Rewrite policy files in the canonical layout.
+    Fmt {
+        /// Policy files or directories; `-` formats standard input to standard output.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Change nothing; list the files that would change and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        /// With --check, show the changes as a unified diff.
+        #[arg(long, requires = "check")]
+        diff: bool,
+        /// Also write value aliases in their canonical spelling (`ccaip session` → `ccaas session`).
+        #[arg(long)]
+        normalize: bool,
+        /// When to colour the diagnostics of files that cannot be formatted.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
+    },
+    /// Explain a diagnostic code, such as E0101.
+    Explain {
+        /// The code.
+        code: String,
+    },
+    /// Run the language server (LSP over standard input and output), for editors.
+    Lsp {
+        /// Talk over standard input and output (the only way; accepted because clients pass it).
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct Common {
+    /// Policy files, or directories searched for `*.crmpol` files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = MessageFormatArg::Human)]
+    pub message_format: MessageFormatArg,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// When to colour human-format diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Show at most N diagnostics in the human, short and github formats (0: all).
+    #[arg(long, value_name = "N", default_value_t = crate::driver::DEFAULT_MAX_DIAGNOSTICS)]
+    pub max_diagnostics: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum MessageFormatArg {
+    Human,
+    Short,
+    Json,
+    Sarif,
+    Github,
+}
+
+impl From<MessageFormatArg> for MessageFormat {
+    fn from(format: MessageFormatArg) -> MessageFormat {
+        match format {
+            MessageFormatArg::Human => MessageFormat::Human,
+            MessageFormatArg::Short => MessageFormat::Short,
+            MessageFormatArg::Json => MessageFormat::Json,
+            MessageFormatArg::Sarif => MessageFormat::Sarif,
+            MessageFormatArg::Github => MessageFormat::Github,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Yaml,
+    Json,
+    Markdown,
+}
+
+impl From<FormatArg> for TableFormat {
+    fn from(format: FormatArg) -> TableFormat {
+        match format {
+            FormatArg::Yaml => TableFormat::Yaml,
+            FormatArg::Json => TableFormat::Json,
+            FormatArg::Markdown => TableFormat::Markdown,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}

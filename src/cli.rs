@@ -2,15 +2,16 @@
 //! accepts, as clap types.
 //!
 //! In: nothing. Out: [`Cli`], which `main.rs` parses the arguments into,
-//! and whose [`clap::CommandFactory::command`] the tests of documented
-//! command lines parse with, so they cannot drift from what the binary
-//! accepts. Nothing here reads the terminal or
+//! and whose [`clap::CommandFactory::command`] the shell completions, the
+//! man pages ([`crate::driver::completions`], [`crate::driver::man`]) and
+//! the tests of documented command lines are made from, so none of them can
+//! drift from what the binary accepts. Nothing here reads the terminal or
 //! prints: turning [`Common`] into the driver's options depends on where
 //! the output goes, which is `main.rs`'s part.
 
 use crate::emit::TableFormat;
 use crate::render::MessageFormat;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use std::path::PathBuf;
 
 /// Compile and lint per-queue CRM record-creation policies.
@@ -45,13 +46,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Yaml)]
         format: FormatArg,
         /// Write the table to FILE (atomically, and only without errors).
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        #[arg(short = 'o', long = "output", value_name = "FILE", value_hint = ValueHint::FilePath)]
         output: Option<PathBuf>,
     },
     /// Rewrite policy files in the canonical layout.
     Fmt {
         /// Policy files or directories; `-` formats standard input to standard output.
-        #[arg(required = true, value_name = "PATH")]
+        #[arg(required = true, value_name = "PATH", value_hint = ValueHint::AnyPath)]
         paths: Vec<PathBuf>,
         /// Change nothing; list the files that would change and exit 1 if any.
         #[arg(long)]
@@ -77,12 +78,24 @@ pub enum Command {
         #[arg(long)]
         stdio: bool,
     },
+    /// Print the shell completion script for SHELL.
+    Completions {
+        /// The shell to complete crmpol's commands and options in.
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// Print crmpol's man page, or write one page per command into a directory.
+    Man {
+        /// Write crmpol.1 and one page per command (crmpol-check.1, ...) into DIR, which must exist.
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
 pub struct Common {
     /// Policy files, or directories searched for `*.crmpol` files.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required = true, value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub paths: Vec<PathBuf>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = MessageFormatArg::Human)]
@@ -141,4 +154,24 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+/// The shells crmpol writes completion scripts for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+impl From<ShellArg> for clap_complete::Shell {
+    fn from(shell: ShellArg) -> clap_complete::Shell {
+        match shell {
+            ShellArg::Bash => clap_complete::Shell::Bash,
+            ShellArg::Zsh => clap_complete::Shell::Zsh,
+            ShellArg::Fish => clap_complete::Shell::Fish,
+            ShellArg::Powershell => clap_complete::Shell::PowerShell,
+        }
+    }
 }

@@ -20,7 +20,7 @@
 //! [`fix`] applies safe fixes, [`format`] writes the canonical layout, and
 //! [`driver`] holds the commands themselves, writing files only through
 //! [`write`]; [`cli`] is the command line's grammar, which `main.rs`
-//! parses. [`text`] says what counts as white space and how text from a
+//! parses and the shell completions and man pages are made from. [`text`] says what counts as white space and how text from a
 //! policy is shown safely, for every stage.
 //!
 //! Beside [`analyze`] sit the editor's model and questions, free of any

@@ -126,6 +126,8 @@ fn main() -> ExitCode {
             render: render_options(color, Stream::Stderr),
         }),
         Command::Explain { code } => driver::explain(&code),
+        Command::Completions { shell } => driver::completions(shell),
+        Command::Man { dir } => driver::man(dir.as_deref()),
     };
     print(&output);
     ExitCode::from(output.status.code())

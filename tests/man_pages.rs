@@ -54,6 +54,11 @@ fn man_prints_the_page_of_crmpol_with_every_command() {
         );
     }
     assert!(page.is_ascii(), "groff reads its input as Latin-1");
+    assert!(
+        page.starts_with(".ie \\n(.g .ds Aq"),
+        "roff's apostrophe string comes first"
+    );
+    assert_eq!(page.matches(".ds Aq").count(), 2, "and only once (its two lines)");
 }
 
 #[test]

@@ -21,7 +21,9 @@
 //! [`driver`] holds the commands themselves, writing files only through
 //! [`write`]. [`diff`] compares two checked policy sets by their decision
 //! tables and names the statements behind each change (`crmpol diff`;
-//! [`source::git`] reads a set at a git revision). [`text`] says what counts as white space and how text from a
+//! [`source::git`] reads a set at a git revision); [`cli`] is the command
+//! line's grammar, which `main.rs` parses and the shell completions and man
+//! pages are made from. [`text`] says what counts as white space and how text from a
 //! policy is shown safely, for every stage.
 //!
 //! Beside [`analyze`] sit the editor's model and questions, free of any
@@ -34,6 +36,7 @@
 //! them, nothing more.
 
 pub mod check;
+pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod driver;

@@ -1,13 +1,14 @@
-//! The `crmpol` command line: parses arguments, calls the library, prints.
+//! The `crmpol` command line: parses arguments (their grammar is
+//! `crmpol::cli`), calls the library, prints.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::Parser;
+use crmpol::cli::{Cli, ColorArg, Command, Common};
 use crmpol::driver::{self, CommandOutput, CommonOptions, DiffFormat, DiffOptions, FixRequest, FmtOptions};
 use crmpol::emit::TableFormat;
 use crmpol::fix::FixOptions;
 use crmpol::format::FormatOptions;
 use crmpol::render::{MessageFormat, RenderOptions};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// An analysis allocates many small objects (names, statements, entries);
@@ -15,164 +16,16 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Compile and lint per-queue CRM record-creation policies.
-#[derive(Parser)]
-#[command(name = "crmpol", version, about)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Parse and check a policy set; print diagnostics.
-    Check {
-        #[command(flatten)]
-        common: Common,
-        /// Apply every safe fix (the diagnostic's only fix, doing what was evidently meant), in place.
-        #[arg(long)]
-        fix: bool,
-        /// With --fix, also apply a diagnostic's only fix when it is unsafe.
-        #[arg(long)]
-        unsafe_fixes: bool,
-        /// Write nothing: show what --fix would change as a unified diff (implies --fix).
-        #[arg(long, visible_alias = "dry-run")]
-        diff: bool,
-    },
-    /// Check a policy set, then print or write its decision table.
-    Compile {
-        #[command(flatten)]
-        common: Common,
-        /// Format of the decision table.
-        #[arg(long, value_enum, default_value_t = FormatArg::Yaml)]
-        format: FormatArg,
-        /// Write the table to FILE (atomically, and only without errors).
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
-        output: Option<PathBuf>,
-    },
-    /// Compare two policy sets by behaviour: which entries change, why, and which way.
-    #[command(
-        after_help = "Exit status: 0 when both sides compile (changed or not), 1 when a side has errors, \
-2 when the command could not run, 3 with --exit-code when the behaviour differs."
-    )]
-    Diff {
-        /// OLD NEW (each a policy file or folder); with --git, the paths to read at each revision (default: .).
-        #[arg(value_name = "PATH")]
-        paths: Vec<PathBuf>,
-        /// Compare the paths at git revision REV with the work tree; `A..B` compares two revisions, `A...B` B with its merge base with A.
-        #[arg(long, value_name = "REV")]
-        git: Option<String>,
-        /// How to print the comparison.
-        #[arg(long, value_enum, default_value_t = DiffFormatArg::Human)]
-        format: DiffFormatArg,
-        /// Exit 3 when the two sides behave differently (for CI steps that must notice any change).
-        #[arg(long)]
-        exit_code: bool,
-        /// Entries listed per cause in the human and markdown formats (0: all; default 3 and 20).
-        #[arg(long, value_name = "N")]
-        max_witnesses: Option<usize>,
-        /// When to colour the human format and a side's errors.
-        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-        color: ColorArg,
-    },
-    /// Rewrite policy files in the canonical layout.
-    Fmt {
-        /// Policy files or directories; `-` formats standard input to standard output.
-        #[arg(required = true, value_name = "PATH")]
-        paths: Vec<PathBuf>,
-        /// Change nothing; list the files that would change and exit 1 if any.
-        #[arg(long)]
-        check: bool,
-        /// With --check, show the changes as a unified diff.
-        #[arg(long, requires = "check")]
-        diff: bool,
-        /// Also write value aliases in their canonical spelling (`ccaip session` → `ccaas session`).
-        #[arg(long)]
-        normalize: bool,
-        /// When to colour the diagnostics of files that cannot be formatted.
-        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-        color: ColorArg,
-    },
-    /// Explain a diagnostic code, such as E0101.
-    Explain {
-        /// The code.
-        code: String,
-    },
-    /// Run the language server (LSP over standard input and output), for editors.
-    Lsp {
-        /// Talk over standard input and output (the only way; accepted because clients pass it).
-        #[arg(long)]
-        stdio: bool,
-    },
-}
-
-#[derive(Args)]
-struct Common {
-    /// Policy files, or directories searched for `*.crmpol` files.
-    #[arg(required = true, value_name = "PATH")]
-    paths: Vec<PathBuf>,
-    /// How to print diagnostics.
-    #[arg(long, value_enum, default_value_t = MessageFormatArg::Human)]
-    message_format: MessageFormatArg,
-    /// Fail (exit 1) on warnings too.
-    #[arg(long)]
-    deny_warnings: bool,
-    /// When to colour human-format diagnostics.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    color: ColorArg,
-    /// Show at most N diagnostics in the human, short and github formats (0: all).
-    #[arg(long, value_name = "N", default_value_t = driver::DEFAULT_MAX_DIAGNOSTICS)]
-    max_diagnostics: usize,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum MessageFormatArg {
-    Human,
-    Short,
-    Json,
-    Sarif,
-    Github,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Yaml,
-    Json,
-    Markdown,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum DiffFormatArg {
-    Human,
-    Markdown,
-    Json,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ColorArg {
-    Auto,
-    Always,
-    Never,
-}
-
-impl Common {
-    /// `stream`: where the command prints its diagnostics (for `--color
-    /// auto`, the width and the drawing characters).
-    fn options(self, stream: Stream) -> CommonOptions {
-        CommonOptions {
-            paths: self.paths,
-            message_format: match self.message_format {
-                MessageFormatArg::Human => MessageFormat::Human,
-                MessageFormatArg::Short => MessageFormat::Short,
-                MessageFormatArg::Json => MessageFormat::Json,
-                MessageFormatArg::Sarif => MessageFormat::Sarif,
-                MessageFormatArg::Github => MessageFormat::Github,
-            },
-            deny_warnings: self.deny_warnings,
-            render: render_options(self.color, stream),
-            max_diagnostics: self.max_diagnostics,
-            interactive: stream.is_terminal(),
-        }
+/// `stream`: where the command prints its diagnostics (for `--color
+/// auto`, the width and the drawing characters).
+fn common_options(common: Common, stream: Stream) -> CommonOptions {
+    CommonOptions {
+        paths: common.paths,
+        message_format: MessageFormat::from(common.message_format),
+        deny_warnings: common.deny_warnings,
+        render: render_options(common.color, stream),
+        max_diagnostics: common.max_diagnostics,
+        interactive: stream.is_terminal(),
     }
 }
 
@@ -195,7 +48,7 @@ impl Stream {
 fn render_options(color: ColorArg, stream: Stream) -> RenderOptions {
     let to_terminal = stream.is_terminal();
     RenderOptions {
-        color: color.enabled(to_terminal),
+        color: color_enabled(color, to_terminal),
         width: terminal_width(stream, to_terminal),
         unicode: shows_unicode(to_terminal),
     }
@@ -208,13 +61,11 @@ fn shows_unicode(to_terminal: bool) -> bool {
     !dumb && (!to_terminal || supports_unicode::supports_unicode())
 }
 
-impl ColorArg {
-    fn enabled(self, to_terminal: bool) -> bool {
-        match self {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
-        }
+fn color_enabled(color: ColorArg, to_terminal: bool) -> bool {
+    match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     }
 }
 
@@ -254,16 +105,13 @@ fn main() -> ExitCode {
                 (true, false) => FixRequest::Apply(fix_options),
                 (false, false) => FixRequest::None,
             };
-            driver::check(&common.options(Stream::Stdout), request)
+            driver::check(&common_options(common, Stream::Stdout), request)
         }
-        Command::Compile { common, format, output } => {
-            let format = match format {
-                FormatArg::Yaml => TableFormat::Yaml,
-                FormatArg::Json => TableFormat::Json,
-                FormatArg::Markdown => TableFormat::Markdown,
-            };
-            driver::compile(&common.options(Stream::Stderr), format, output.as_deref())
-        }
+        Command::Compile { common, format, output } => driver::compile(
+            &common_options(common, Stream::Stderr),
+            TableFormat::from(format),
+            output.as_deref(),
+        ),
         Command::Fmt {
             paths,
             check,
@@ -287,16 +135,14 @@ fn main() -> ExitCode {
         } => driver::diff(&DiffOptions {
             paths,
             git,
-            format: match format {
-                DiffFormatArg::Human => DiffFormat::Human,
-                DiffFormatArg::Markdown => DiffFormat::Markdown,
-                DiffFormatArg::Json => DiffFormat::Json,
-            },
+            format: DiffFormat::from(format),
             exit_code,
             render: render_options(color, Stream::Stdout),
             max_witnesses,
         }),
         Command::Explain { code } => driver::explain(&code),
+        Command::Completions { shell } => driver::completions(shell),
+        Command::Man { dir } => driver::man(dir.as_deref()),
     };
     print(&output);
     ExitCode::from(output.status.code())

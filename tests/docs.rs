@@ -3,46 +3,12 @@
 //! example reports that code with exactly the output shown, and every other
 //! policy example in the docs and the README compiles.
 
+mod common;
+
+use common::markdown::{Fence, fences};
 use crmpol::Code;
 use crmpol::diagnostic::DIAGNOSTICS_DOC;
 use crmpol::render::{self, MessageFormat, RenderOptions};
-
-/// A fenced block: its info string and its text.
-struct Fence {
-    info: String,
-    text: String,
-}
-
-fn fences(markdown: &str) -> Vec<Fence> {
-    let mut fences = Vec::new();
-    // The open fence and its length: a block holding ``` is fenced with
-    // ```` and ends only at a fence at least as long, as in CommonMark.
-    let mut open: Option<(Fence, usize)> = None;
-    for line in markdown.lines() {
-        let ticks = line.len() - line.trim_start_matches('`').len();
-        match &mut open {
-            None if ticks >= 3 => {
-                let info = line[ticks..].trim().to_owned();
-                open = Some((
-                    Fence {
-                        info,
-                        text: String::new(),
-                    },
-                    ticks,
-                ));
-            }
-            Some((_, length)) if ticks >= *length && line.trim_start_matches('`').trim().is_empty() => {
-                fences.extend(open.take().map(|(fence, _)| fence));
-            }
-            Some((fence, _)) => {
-                fence.text.push_str(line);
-                fence.text.push('\n');
-            }
-            None => {}
-        }
-    }
-    fences
-}
 
 /// The `## CODE title` sections, in order.
 fn sections(doc: &str) -> Vec<(String, String, String)> {

@@ -1,19 +1,23 @@
-//! The commands (`check`, `compile`, `diff`, `fmt`, `explain`) as library functions.
+//! The commands (`check`, `compile`, `diff`, `fmt`, `explain`,
+//! `completions`, `man`) as library functions.
 //!
 //! In: the options a command line gave. Out: what to print on standard
 //! output and standard error, and the exit status; files (`-o`, `--fix`,
-//! `fmt`) are written through [`crate::write`], whole or not at all.
+//! `fmt`, `man --dir`) are written through [`crate::write`], whole or not
+//! at all.
 //! `main.rs` only parses arguments and prints.
 
 mod check;
 mod compile;
 mod diff;
 mod fmt;
+mod generate;
 
 pub use check::{FixRequest, check};
 pub use compile::compile;
 pub use diff::{DiffFormat, DiffOptions, diff};
 pub use fmt::{FmtOptions, fmt};
+pub use generate::{ManPage, completions, man, man_pages};
 
 use crate::diagnostic::{Code, Diagnostic, Tally};
 use crate::render::{self, MessageFormat, RenderOptions};

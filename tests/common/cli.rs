@@ -92,3 +92,23 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Whether `program` can be run here. Where it cannot, a test that needs it
+/// is skipped with a note, except under `CRMPOL_REQUIRE_TOOLS=1`, which
+/// `.ci/run` sets after installing the tools: there a missing tool fails,
+/// so a skipped check never passes for a real one in CI.
+pub fn have_tool(program: &str, version_flag: &str) -> bool {
+    let found = Command::new(program)
+        .arg(version_flag)
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CRMPOL_REQUIRE_TOOLS").is_none_or(|require| require != "1"),
+            "`{program}` is missing, and CRMPOL_REQUIRE_TOOLS=1 requires it"
+        );
+        eprintln!("note: `{program}` is not installed: its checks are skipped");
+    }
+    found
+}

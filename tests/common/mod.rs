@@ -4,7 +4,9 @@
 pub mod cli;
 pub mod language;
 pub mod lsp_client;
+pub mod markdown;
 pub mod random;
+pub mod shell_words;
 
 use crmpol::emit::{self, TableFormat};
 use crmpol::render::{self, MessageFormat, RenderOptions};

@@ -1,7 +1,7 @@
 //! The `crmpol` command line: parses arguments, calls the library, prints.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use crmpol::driver::{self, CommandOutput, CommonOptions, FixRequest, FmtOptions};
+use crmpol::driver::{self, CommandOutput, CommonOptions, FixRequest, FmtOptions, WhyFormat, WhyOptions};
 use crmpol::emit::TableFormat;
 use crmpol::fix::FixOptions;
 use crmpol::format::FormatOptions;
@@ -73,6 +73,24 @@ enum Command {
         /// The code.
         code: String,
     },
+    /// Explain a queue: each value in effect and the lines that set it, its table rows, its diagnostics.
+    Why {
+        /// Policy files, or directories searched for `*.crmpol` files.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The queue: `Support/Billing`, or quoted as in a policy, '"Support" / "Billing"'.
+        #[arg(long, value_name = "QUEUE")]
+        queue: String,
+        /// Only this channel's entries.
+        #[arg(long, value_enum)]
+        channel: Option<ChannelArg>,
+        /// How to print the explanation.
+        #[arg(long, value_enum, default_value_t = WhyFormatArg::Human)]
+        format: WhyFormatArg,
+        /// When to colour the explanation.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
+    },
     /// Run the language server (LSP over standard input and output), for editors.
     Lsp {
         /// Talk over standard input and output (the only way; accepted because clients pass it).
@@ -114,6 +132,18 @@ enum FormatArg {
     Yaml,
     Json,
     Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ChannelArg {
+    Call,
+    Chat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum WhyFormatArg {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -246,6 +276,25 @@ fn main() -> ExitCode {
             render: render_options(color, Stream::Stderr),
         }),
         Command::Explain { code } => driver::explain(&code),
+        Command::Why {
+            paths,
+            queue,
+            channel,
+            format,
+            color,
+        } => driver::why(&WhyOptions {
+            paths,
+            queue,
+            channel: channel.map(|channel| match channel {
+                ChannelArg::Call => crmpol::vocabulary::Channel::Call,
+                ChannelArg::Chat => crmpol::vocabulary::Channel::Chat,
+            }),
+            format: match format {
+                WhyFormatArg::Human => WhyFormat::Human,
+                WhyFormatArg::Json => WhyFormat::Json,
+            },
+            color: color.enabled(Stream::Stdout.is_terminal()),
+        }),
     };
     print(&output);
     ExitCode::from(output.status.code())

@@ -1,4 +1,4 @@
-//! The commands (`check`, `compile`, `fmt`, `explain`) as library functions.
+//! The commands (`check`, `compile`, `fmt`, `explain`, `why`) as library functions.
 //!
 //! In: the options a command line gave. Out: what to print on standard
 //! output and standard error, and the exit status; files (`-o`, `--fix`,
@@ -8,10 +8,12 @@
 mod check;
 mod compile;
 mod fmt;
+mod why;
 
 pub use check::{FixRequest, check};
 pub use compile::compile;
 pub use fmt::{FmtOptions, fmt};
+pub use why::{WhyFormat, WhyOptions, why};
 
 use crate::diagnostic::{Code, Diagnostic, Tally};
 use crate::render::{self, MessageFormat, RenderOptions};

@@ -152,3 +152,39 @@ fn only_call_or_chat_is_a_channel() {
     let output = crmpol(&["why", "center", "--queue", "Support", "--channel", "email"]);
     assert_eq!(common::cli::status(&output), 2);
 }
+
+#[test]
+fn a_queue_nested_thousands_deep_is_explained() {
+    // Deep enough that a path is wider than a format width may be (65,535),
+    // short enough that the argument fits in one (128 KiB).
+    const DEPTH: usize = 8_000;
+    let names: Vec<String> = (0..DEPTH).map(|level| format!("level {level}")).collect();
+    let mut policy = String::from("crm: zendesk\n");
+    for name in &names {
+        policy.push_str(&format!("queue \"{name}\" {{\n"));
+    }
+    policy.push_str("skip record creation: yes\n");
+    policy.push_str(&"}\n".repeat(DEPTH));
+    let dir = common::cli::scratch("why-deep");
+    let file = dir.join("deep.crmpol");
+    common::cli::write(&file, &policy);
+    let queue = names.join("/");
+    let output = crmpol(&[
+        "why",
+        common::cli::path_str(&file),
+        "--queue",
+        &queue,
+        "--channel",
+        "call",
+    ]);
+    assert_eq!(common::cli::status(&output), 0, "{}", common::cli::stderr(&output));
+    let text = common::cli::stdout(&output);
+    let line = DEPTH + 2;
+    assert!(
+        text.lines().any(
+            |row| row.starts_with(&format!("    set by     {}:{line}  ", common::cli::path_str(&file)))
+                && row.ends_with("  skip record creation: yes")
+        ),
+        "the statement at the bottom is named"
+    );
+}

@@ -24,6 +24,7 @@ use crate::source::Span;
 use crate::syntax::NodeKind;
 use crate::table::{TableEntry, table_entry};
 use crate::vocabulary::{Channel, SettingKey, SettingValue};
+use std::collections::HashSet;
 
 /// One leaf/channel entry, explained.
 #[derive(Clone, Debug)]
@@ -332,7 +333,7 @@ struct TextPlace {
 
 impl TextPlace {
     /// `path`: the queues from the entry's leaf up to its top-level queue.
-    fn concerns(&self, path: &[QueueId], channel: Channel) -> bool {
+    fn concerns(&self, path: &HashSet<QueueId>, channel: Channel) -> bool {
         if self.named_queues.iter().any(|queue| path.contains(queue)) {
             return true;
         }
@@ -352,11 +353,13 @@ fn in_reading_order(mut concerns: Vec<Concern<'_>>) -> Vec<Concern<'_>> {
 }
 
 /// `queue` and the queues above it, up to its top-level queue.
-fn ancestors(policy: &ResolvedPolicy, queue: QueueId) -> Vec<QueueId> {
-    let mut path = Vec::new();
+fn ancestors(policy: &ResolvedPolicy, queue: QueueId) -> HashSet<QueueId> {
+    let mut path = HashSet::new();
     let mut current = Some(queue);
     while let Some(id) = current {
-        path.push(id);
+        if !path.insert(id) {
+            break;
+        }
         current = policy.queue(id).and_then(|node| node.parent);
     }
     path

@@ -175,11 +175,14 @@ fn column_widths<const N: usize>(rows: &[[String; N]]) -> [usize; N] {
 }
 
 /// Cells padded to their column's width, two spaces apart, with no
-/// trailing blanks.
+/// trailing blanks. Padded by hand: a deeply nested queue's path can be
+/// wider than a format width may be.
 fn aligned<const N: usize>(row: &[String; N], widths: &[usize; N]) -> String {
     let mut line = String::new();
     for (cell, width) in row.iter().zip(widths) {
-        let _ = write!(line, "{cell:<width$}  ");
+        line.push_str(cell);
+        let padding = width.saturating_sub(cell.chars().count()) + 2;
+        line.extend(std::iter::repeat_n(' ', padding));
     }
     line.trim_end().to_owned()
 }

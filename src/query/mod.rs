@@ -6,14 +6,16 @@
 //! and statement around it, where a leaf's values come from and which
 //! entries a statement decides ([`provenance`]), why a leaf queue behaves
 //! as it does ([`why`], which `crmpol why` prints and the hover of a leaf
-//! queue shows), and the answers an editor shows built on those: hover
-//! text, completions, symbols, code actions and formatting edits. Nothing
-//! here knows the language server protocol: spans are byte offsets, text
-//! is Markdown, and `src/lsp/` converts.
+//! queue shows) and which queue a command-line path names ([`find_queue`]),
+//! and the answers an editor shows built on those: hover text,
+//! completions, symbols, code actions and formatting edits. Nothing here
+//! knows the language server protocol: spans are byte offsets, text is
+//! Markdown, and `src/lsp/` converts.
 
 pub mod actions;
 pub mod at;
 pub mod complete;
+pub mod find_queue;
 pub mod hover;
 pub mod provenance;
 pub mod symbols;

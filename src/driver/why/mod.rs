@@ -15,7 +15,7 @@ mod json;
 use super::{CommandOutput, ExitStatus, Findings, summary};
 use crate::diagnostic::Tally;
 use crate::query::Semantics;
-use crate::query::why::{QueueLookup, QueueQuery};
+use crate::query::find_queue::{QueueLookup, QueueQuery};
 use crate::resolve::{QueueId, ResolvedPolicy};
 use crate::text::{self, or_list};
 use crate::vocabulary::Channel;

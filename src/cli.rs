@@ -9,9 +9,10 @@
 //! prints: turning [`Common`] into the driver's options depends on where
 //! the output goes, which is `main.rs`'s part.
 
-use crate::driver::DiffFormat;
+use crate::driver::{DiffFormat, WhyFormat};
 use crate::emit::TableFormat;
 use crate::render::MessageFormat;
+use crate::vocabulary::Channel;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use std::path::PathBuf;
 
@@ -97,6 +98,24 @@ pub enum Command {
     Explain {
         /// The code.
         code: String,
+    },
+    /// Explain a queue: each value in effect and the lines that set it, its table rows, its diagnostics.
+    Why {
+        /// Policy files, or directories searched for `*.crmpol` files.
+        #[arg(required = true, value_name = "PATH", value_hint = ValueHint::AnyPath)]
+        paths: Vec<PathBuf>,
+        /// The queue: `Support/Billing`, or quoted as in a policy, '"Support" / "Billing"'.
+        #[arg(long, value_name = "QUEUE")]
+        queue: String,
+        /// Only this channel's entries.
+        #[arg(long, value_enum)]
+        channel: Option<ChannelArg>,
+        /// How to print the explanation.
+        #[arg(long, value_enum, default_value_t = WhyFormatArg::Human)]
+        format: WhyFormatArg,
+        /// When to colour the explanation.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
     },
     /// Run the language server (LSP over standard input and output), for editors.
     Lsp {
@@ -188,6 +207,36 @@ impl From<DiffFormatArg> for DiffFormat {
             DiffFormatArg::Human => DiffFormat::Human,
             DiffFormatArg::Markdown => DiffFormat::Markdown,
             DiffFormatArg::Json => DiffFormat::Json,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ChannelArg {
+    Call,
+    Chat,
+}
+
+impl From<ChannelArg> for Channel {
+    fn from(channel: ChannelArg) -> Channel {
+        match channel {
+            ChannelArg::Call => Channel::Call,
+            ChannelArg::Chat => Channel::Chat,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum WhyFormatArg {
+    Human,
+    Json,
+}
+
+impl From<WhyFormatArg> for WhyFormat {
+    fn from(format: WhyFormatArg) -> WhyFormat {
+        match format {
+            WhyFormatArg::Human => WhyFormat::Human,
+            WhyFormatArg::Json => WhyFormat::Json,
         }
     }
 }

@@ -30,8 +30,9 @@
 //! protocol: [`workspace`] holds the files of a policy set as they change
 //! (parses cached per file, shared [`workspace::Snapshot`]s; the command
 //! line loads through it too), and [`query`] answers questions about a
-//! place in a snapshot (what is there, where a value comes from, hover,
-//! completion, symbols, code actions, formatting edits). [`lsp`] is the
+//! place in a snapshot (what is there, where a value comes from, why a
+//! queue behaves as it does, hover, completion, symbols, code actions,
+//! formatting edits). [`lsp`] is the
 //! language server: it converts positions and types and dispatches to
 //! them, nothing more.
 

@@ -3,11 +3,14 @@
 
 use clap::Parser;
 use crmpol::cli::{Cli, ColorArg, Command, Common};
-use crmpol::driver::{self, CommandOutput, CommonOptions, DiffFormat, DiffOptions, FixRequest, FmtOptions};
+use crmpol::driver::{
+    self, CommandOutput, CommonOptions, DiffFormat, DiffOptions, FixRequest, FmtOptions, WhyFormat, WhyOptions,
+};
 use crmpol::emit::TableFormat;
 use crmpol::fix::FixOptions;
 use crmpol::format::FormatOptions;
 use crmpol::render::{MessageFormat, RenderOptions};
+use crmpol::vocabulary::Channel;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -141,6 +144,19 @@ fn main() -> ExitCode {
             max_witnesses,
         }),
         Command::Explain { code } => driver::explain(&code),
+        Command::Why {
+            paths,
+            queue,
+            channel,
+            format,
+            color,
+        } => driver::why(&WhyOptions {
+            paths,
+            queue,
+            channel: channel.map(Channel::from),
+            format: WhyFormat::from(format),
+            color: color_enabled(color, Stream::Stdout.is_terminal()),
+        }),
         Command::Completions { shell } => driver::completions(shell),
         Command::Man { dir } => driver::man(dir.as_deref()),
     };

@@ -6,7 +6,7 @@
 //! file names or line numbers, so reformatting or commenting a policy never
 //! changes it, and a diff of two tables shows only changes in behaviour.
 
-use crate::resolve::ResolvedPolicy;
+use crate::resolve::{LeafEntry, ResolvedPolicy};
 use crate::vendor::{self, Choices, Outcome};
 use crate::vocabulary::{Channel, Crm};
 use serde::Serialize;
@@ -39,22 +39,21 @@ impl TableEntry {
 
 /// Builds the table of a resolved policy.
 pub fn build(policy: &ResolvedPolicy) -> DecisionTable {
-    let entries = policy
-        .entries
-        .iter()
-        .map(|entry| {
-            let settings = Choices::from_settings(&entry.settings);
-            TableEntry {
-                queue: policy.path(entry.queue).into_iter().map(str::to_owned).collect(),
-                channel: entry.channel,
-                settings,
-                rules: vendor::outcomes(&settings),
-            }
-        })
-        .collect();
+    let entries = policy.entries.iter().map(|entry| table_entry(policy, entry)).collect();
     DecisionTable {
         format_version: FORMAT_VERSION,
         crm: policy.crm(),
         entries,
+    }
+}
+
+/// The table's entry for one leaf queue and channel.
+pub fn table_entry(policy: &ResolvedPolicy, entry: &LeafEntry) -> TableEntry {
+    let settings = Choices::from_settings(&entry.settings);
+    TableEntry {
+        queue: policy.path(entry.queue).into_iter().map(str::to_owned).collect(),
+        channel: entry.channel,
+        settings,
+        rules: vendor::outcomes(&settings),
     }
 }

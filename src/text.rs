@@ -159,7 +159,13 @@ pub const QUOTED_CHARS: usize = 60;
 /// [`QUOTED_CHARS`] characters cut with "…", so a 200,000-character value
 /// does not become a 200 KB message.
 pub fn quoted(text: &str) -> Cow<'_, str> {
-    match text.char_indices().nth(QUOTED_CHARS) {
+    shown_cut(text, QUOTED_CHARS)
+}
+
+/// Text from a policy shown to a person: hidden characters written out,
+/// and cut with "…" after `max_chars` characters.
+pub fn shown_cut(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
         None => escape_hidden(text),
         Some((cut, _)) => Cow::Owned(format!("{}…", escape_hidden(&text[..cut]))),
     }

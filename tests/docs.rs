@@ -214,3 +214,14 @@ fn command_line_doc_transcripts_are_current() {
     let replayed = assert_transcripts_are_current("docs/cli.md", doc, "tests/fixtures/cli-docs");
     assert!(replayed >= 8, "only {replayed} commands replayed");
 }
+
+/// The policy `crmpol why` is shown on in `docs/cli.md` is the fixture its
+/// transcript runs on.
+#[test]
+fn why_example_policy_is_the_fixture() {
+    let fixture = include_str!("fixtures/cli-docs/surveys.crmpol");
+    let shown = fences(include_str!("../docs/cli.md"))
+        .into_iter()
+        .any(|fence| fence.info == "crmpol" && fence.text == fixture);
+    assert!(shown, "docs/cli.md shows tests/fixtures/cli-docs/surveys.crmpol");
+}

@@ -37,8 +37,8 @@ fn assert_well_formed(sources: &SourceSet, analysis: &Analysis) {
     for format in [MessageFormat::Human, MessageFormat::Short, MessageFormat::Json] {
         let text = render::render(&analysis.diagnostics, &analysis.suppressed, sources, format, options);
         // The JSON lines also carry the warnings allow comments silenced.
-        let nothing_to_print = analysis.diagnostics.is_empty()
-            && (format != MessageFormat::Json || analysis.suppressed.is_empty());
+        let nothing_to_print =
+            analysis.diagnostics.is_empty() && (format != MessageFormat::Json || analysis.suppressed.is_empty());
         assert_eq!(text.is_empty(), nothing_to_print, "{format:?} printed {text:?}");
     }
     for format in [

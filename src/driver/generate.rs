@@ -171,8 +171,8 @@ fn exit_status() -> Roff {
         (
             "2",
             "The command could not run: bad arguments, a path that does not exist or cannot be read, \
-             a file that cannot be written, an unknown code given to explain, diff --git outside a git \
-             repository or with an unknown revision.",
+             a file that cannot be written, an unknown code given to explain, a queue why cannot read or \
+             find, diff --git outside a git repository or with an unknown revision.",
         ),
         (
             "3",

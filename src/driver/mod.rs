@@ -1,4 +1,4 @@
-//! The commands (`check`, `compile`, `diff`, `fmt`, `explain`,
+//! The commands (`check`, `compile`, `diff`, `fmt`, `explain`, `why`,
 //! `completions`, `man`) as library functions.
 //!
 //! In: the options a command line gave. Out: what to print on standard
@@ -12,12 +12,14 @@ mod compile;
 mod diff;
 mod fmt;
 mod generate;
+mod why;
 
 pub use check::{FixRequest, check};
 pub use compile::compile;
 pub use diff::{DiffFormat, DiffOptions, diff};
 pub use fmt::{FmtOptions, fmt};
 pub use generate::{ManPage, completions, man, man_pages};
+pub use why::{WhyFormat, WhyOptions, why};
 
 use crate::diagnostic::{Code, Diagnostic, Tally};
 use crate::render::{self, MessageFormat, RenderOptions};

@@ -4,17 +4,19 @@
 //! the span it is about. On a setting: its meaning, the value in effect,
 //! which leaf/channel entries it decides and which statements override it.
 //! On a queue name: where it is opened and its settings per channel, with
-//! the decision-table rows for a leaf. On a diagnostic code in a comment:
+//! the decision-table rows for a leaf, both taken from the explanation
+//! `crmpol why` prints ([`super::why`]). On a diagnostic code in a comment:
 //! the code's documentation, the same text `crmpol explain` prints.
 
 use super::Semantics;
 use super::at::{Item, item_at};
 use super::provenance::Provenance;
+use super::why::{EntryExplanation, SettingExplanation, Step};
 use crate::emit::{markdown_queue_path, markdown_text, words};
 use crate::resolve::{AssignmentId, Owner, QueueId, Scope, Source};
 use crate::source::{FileId, Span};
 use crate::syntax::{NodeKind, NodeRef};
-use crate::vendor::{self, Choices};
+use crate::vendor;
 use crate::vocabulary::{Channel, SettingKey};
 use std::fmt::Write;
 
@@ -184,29 +186,28 @@ impl<'s> Semantics<'s> {
             );
         }
         out.push_str("\n\n");
-        out.push_str(&self.settings_table(queue));
         if node.is_leaf() {
-            for index in node.entries.clone() {
-                out.push_str(&self.outcome_rows(index));
+            // The same explanation `crmpol why` prints, so the two agree.
+            let explained = self.why(queue, None);
+            let cells = |channel: Channel| {
+                explained
+                    .iter()
+                    .filter(|entry| entry.key.channel == channel)
+                    .flat_map(|entry| entry.settings.iter().map(|setting| self.explained_cell(setting)))
+                    .collect()
+            };
+            out.push_str(&settings_table(cells(Channel::Call), cells(Channel::Chat)));
+            for entry in &explained {
+                out.push_str(&outcome_rows(entry));
             }
-        }
-        out
-    }
-
-    /// The settings in effect at a queue, per channel, with where each
-    /// comes from.
-    fn settings_table(&self, queue: QueueId) -> String {
-        let mut out = String::from("| Setting | call | chat |\n|---|---|---|\n");
-        let call = self.provenance_at(queue, Channel::Call);
-        let chat = self.provenance_at(queue, Channel::Chat);
-        for (call, chat) in call.iter().zip(&chat) {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                call.key.name(),
-                self.value_cell(call),
-                self.value_cell(chat)
-            );
+        } else {
+            let cells = |channel: Channel| {
+                self.provenance_at(queue, channel)
+                    .iter()
+                    .map(|provenance| (provenance.key, self.value_cell(provenance)))
+                    .collect()
+            };
+            out.push_str(&settings_table(cells(Channel::Call), cells(Channel::Chat)));
         }
         out
     }
@@ -218,31 +219,12 @@ impl<'s> Semantics<'s> {
         }
     }
 
-    /// The decision-table rows of one entry.
-    fn outcome_rows(&self, entry: usize) -> String {
-        let policy = &self.snapshot.analysis.policy;
-        let Some(leaf) = policy.entries.get(entry) else {
-            return String::new();
+    fn explained_cell(&self, setting: &SettingExplanation) -> (SettingKey, String) {
+        let cell = match setting.chain.first() {
+            Some(Step::Stated(at)) => format!("`{}` ({})", setting.value, self.where_stated(at.assignment)),
+            _ => format!("`{}` (built-in default)", setting.value),
         };
-        let choices = Choices::from_settings(&leaf.settings);
-        let mut out = format!(
-            "\n**{}**: \"Records\" option {} of {}\n\n| Situation | Account | Record | Session data | Attached to |\n|---|---|---|---|---|\n",
-            leaf.channel,
-            choices.records,
-            vendor::records_options_available(&choices)
-        );
-        for outcome in vendor::outcomes(&choices) {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                words(outcome.situation),
-                words(outcome.account),
-                words(outcome.record),
-                words(outcome.session_data),
-                words(outcome.attached_to)
-            );
-        }
-        out
+        (setting.key, cell)
     }
 
     fn keyword_hover(&self, item: &Item) -> Option<String> {
@@ -322,6 +304,39 @@ impl<'s> Semantics<'s> {
     }
 }
 
+/// The settings in effect at a queue, per channel, with where each comes
+/// from: one cell per setting and channel, in canonical order.
+fn settings_table(call: Vec<(SettingKey, String)>, chat: Vec<(SettingKey, String)>) -> String {
+    let mut out = String::from("| Setting | call | chat |\n|---|---|---|\n");
+    for ((key, call), (_, chat)) in call.iter().zip(&chat) {
+        let _ = writeln!(out, "| {} | {call} | {chat} |", key.name());
+    }
+    out
+}
+
+/// The decision-table rows of one entry.
+fn outcome_rows(entry: &EntryExplanation<'_>) -> String {
+    let table = &entry.table;
+    let mut out = format!(
+        "\n**{}**: \"Records\" option {} of {}\n\n| Situation | Account | Record | Session data | Attached to |\n|---|---|---|---|---|\n",
+        table.channel,
+        table.settings.records,
+        table.records_options_available()
+    );
+    for outcome in &table.rules {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            words(outcome.situation),
+            words(outcome.account),
+            words(outcome.record),
+            words(outcome.session_data),
+            words(outcome.attached_to)
+        );
+    }
+    out
+}
+
 fn more(out: &mut String, count: usize) {
     if count > ENTRIES_SHOWN {
         let _ = write!(out, "\n- and {} more", count - ENTRIES_SHOWN);
@@ -399,6 +414,53 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("| records | `option 1` (built-in default)"), "{text}");
+    }
+
+    #[test]
+    fn a_leaf_hover_and_why_give_the_same_sources_and_rows() {
+        let snapshot = snapshot_of_texts(&[("p.crmpol", POLICY)]);
+        let semantics = Semantics::of(&snapshot);
+        let text = hover("\"Chat Desk\"");
+        let leaf = semantics.queue_named_at(Span::new(
+            FileId(0),
+            POLICY.find("\"Chat Desk\"").expect("name"),
+            POLICY.find("\"Chat Desk\"").expect("name") + "\"Chat Desk\"".len(),
+        ));
+        let explained = semantics.why(leaf.expect("Chat Desk"), None);
+        assert_eq!(explained.len(), 2);
+        let source = |step: Option<&Step>| match step {
+            Some(Step::Stated(at)) => format!("p.crmpol:{}) ", at.line),
+            _ => "(built-in default) ".to_owned(),
+        };
+        for key in SettingKey::ALL {
+            let row = text
+                .lines()
+                .find(|line| line.starts_with(&format!("| {} |", key.name())))
+                .unwrap_or_else(|| panic!("{key}: {text}"));
+            let cells: Vec<&str> = row.split('|').collect();
+            for (column, entry) in explained.iter().enumerate() {
+                let chain = &entry.settings[key.index()].chain;
+                let cell = cells.get(column + 2).copied().unwrap_or_default();
+                assert!(
+                    cell.ends_with(&source(chain.first())),
+                    "{key} ({}): hover `{cell}`, why {chain:?}",
+                    entry.key.channel
+                );
+            }
+        }
+        for entry in &explained {
+            for rule in &entry.table.rules {
+                let row = format!(
+                    "| {} | {} | {} | {} | {} |",
+                    words(rule.situation),
+                    words(rule.account),
+                    words(rule.record),
+                    words(rule.session_data),
+                    words(rule.attached_to)
+                );
+                assert!(text.contains(&row), "{row}: {text}");
+            }
+        }
     }
 
     #[test]

@@ -4,17 +4,22 @@
 //! In: a [`Snapshot`] and a byte offset in one of its files (or a statement,
 //! queue or entry). Out: what is written there ([`at`]), the queue, block
 //! and statement around it, where a leaf's values come from and which
-//! entries a statement decides ([`provenance`]), and the answers an editor
-//! shows built on those: hover text, completions, symbols, code actions and
-//! formatting edits. Nothing here knows the language server protocol: spans
-//! are byte offsets, text is Markdown, and `src/lsp/` converts.
+//! entries a statement decides ([`provenance`]), why a leaf queue behaves
+//! as it does ([`why`], which `crmpol why` prints and the hover of a leaf
+//! queue shows) and which queue a command-line path names ([`find_queue`]),
+//! and the answers an editor shows built on those: hover text,
+//! completions, symbols, code actions and formatting edits. Nothing here
+//! knows the language server protocol: spans are byte offsets, text is
+//! Markdown, and `src/lsp/` converts.
 
 pub mod actions;
 pub mod at;
 pub mod complete;
+pub mod find_queue;
 pub mod hover;
 pub mod provenance;
 pub mod symbols;
+pub mod why;
 
 use crate::resolve::{AssignmentId, QueueId};
 use crate::source::{FileId, Span};

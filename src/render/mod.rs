@@ -17,7 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::SourceSet;
 use crate::suppress::Suppressed;
 
-pub use json::{JsonDiagnostic, JsonEdit, JsonFix, JsonRange, JsonSpan};
+pub use json::{JsonDiagnostic, JsonEdit, JsonFix, JsonRange, JsonSpan, json_range};
 
 /// How diagnostics are printed (`--message-format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl MessageFormat {
 /// as a `\uXXXX` escape. Such characters only occur inside JSON strings, so
 /// the JSON means the same, and no output of crmpol carries them raw: a
 /// fix's replacement text, for one, comes straight from a policy file.
-fn json_without_raw_controls(json: String) -> String {
+pub fn json_without_raw_controls(json: String) -> String {
     let raw = |c: char| (c.is_control() && c != '\n') || crate::text::is_bidi_control(c);
     if !json.chars().any(raw) {
         return json;

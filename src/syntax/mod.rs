@@ -6,10 +6,12 @@
 
 pub mod ast;
 mod parser;
+mod queue_path;
 
 pub use ast::{Block, CrmDecl, Node, NodeId, NodeKind, NodeRef, QueueDecl, QueueName, SettingStmt, SyntaxTree};
 pub use parser::{ParsedFile, parse_file};
 pub(crate) use parser::{closing_quote, unescape_name};
+pub use queue_path::parse_queue_path;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceSet;

@@ -63,7 +63,7 @@ impl<'s> Semantics<'s> {
     pub fn find_queue(&self, query: &QueueQuery) -> QueueLookup {
         let policy = &self.snapshot.analysis.policy;
         let found = match query {
-            QueueQuery::Quoted(names) => exact_path(policy, names).into_iter().collect(),
+            QueueQuery::Quoted(names) => policy.queue_by_path(names).into_iter().collect(),
             QueueQuery::Plain(parts) => plain_matches(policy, parts),
         };
         match found.as_slice() {
@@ -72,21 +72,6 @@ impl<'s> Semantics<'s> {
             _ => QueueLookup::Ambiguous(found),
         }
     }
-}
-
-/// The queue with exactly these names from the top level down.
-fn exact_path(policy: &ResolvedPolicy, names: &[String]) -> Option<QueueId> {
-    let mut siblings = &policy.roots;
-    let mut found = None;
-    for name in names {
-        let id = siblings
-            .iter()
-            .copied()
-            .find(|&id| policy.queue(id).is_some_and(|queue| &queue.name == name))?;
-        siblings = &policy.queue(id)?.children;
-        found = Some(id);
-    }
-    found
 }
 
 /// A name cut at every `/`, each part trimmed: how a plain path reads it.
@@ -177,24 +162,7 @@ mod tests {
     use super::*;
     use crate::workspace::snapshot_of_texts;
 
-    const POLICY: &str = "crm: salesforce\n\
-        defaults {\n\
-        \x20   skip record creation: yes\n\
-        \x20   skip recrod creation: no\n\
-        }\n\
-        queue \"Support\" {\n\
-        \x20   skip record creation: no   # support keeps records\n\
-        \x20   queue \"Billing\" {\n\
-        \x20       chat {\n\
-        \x20           skip acount creation: yes\n\
-        \x20       }\n\
-        \x20   }\n\
-        \x20   queue \"Tier 1/Tier 2\"\n\
-        }\n\
-        queue \"Sales\" {\n\
-        \x20   skip acount lookup: yes\n\
-        }\n\
-        queue \"Support\" / \"Tier 1\" / \"Tier 2\"\n";
+    use crate::query::test_policies::TIERS as POLICY;
 
     fn lookup(text: &str) -> QueueLookup {
         let snapshot = snapshot_of_texts(&[("p.crmpol", POLICY)]);

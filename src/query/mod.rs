@@ -21,6 +21,31 @@ pub mod provenance;
 pub mod symbols;
 pub mod why;
 
+/// Policies more than one query's tests read.
+#[cfg(test)]
+mod test_policies {
+    /// Typos in defaults and in a chat block, a queue named like a path
+    /// (`"Tier 1/Tier 2"`) beside the path itself.
+    pub const TIERS: &str = "crm: salesforce\n\
+        defaults {\n\
+        \x20   skip record creation: yes\n\
+        \x20   skip recrod creation: no\n\
+        }\n\
+        queue \"Support\" {\n\
+        \x20   skip record creation: no   # support keeps records\n\
+        \x20   queue \"Billing\" {\n\
+        \x20       chat {\n\
+        \x20           skip acount creation: yes\n\
+        \x20       }\n\
+        \x20   }\n\
+        \x20   queue \"Tier 1/Tier 2\"\n\
+        }\n\
+        queue \"Sales\" {\n\
+        \x20   skip acount lookup: yes\n\
+        }\n\
+        queue \"Support\" / \"Tier 1\" / \"Tier 2\"\n";
+}
+
 use crate::resolve::{AssignmentId, QueueId};
 use crate::source::{FileId, Span};
 use crate::syntax::NodeRef;

@@ -308,24 +308,7 @@ mod tests {
     use crate::query::find_queue::{QueueLookup, QueueQuery};
     use crate::workspace::snapshot_of_texts;
 
-    const POLICY: &str = "crm: salesforce\n\
-        defaults {\n\
-        \x20   skip record creation: yes\n\
-        \x20   skip recrod creation: no\n\
-        }\n\
-        queue \"Support\" {\n\
-        \x20   skip record creation: no   # support keeps records\n\
-        \x20   queue \"Billing\" {\n\
-        \x20       chat {\n\
-        \x20           skip acount creation: yes\n\
-        \x20       }\n\
-        \x20   }\n\
-        \x20   queue \"Tier 1/Tier 2\"\n\
-        }\n\
-        queue \"Sales\" {\n\
-        \x20   skip acount lookup: yes\n\
-        }\n\
-        queue \"Support\" / \"Tier 1\" / \"Tier 2\"\n";
+    use crate::query::test_policies::TIERS as POLICY;
 
     #[test]
     fn an_entry_is_explained_with_its_chain_rows_and_concerns() {

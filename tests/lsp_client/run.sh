@@ -41,27 +41,10 @@ fi
 export CRMPOL_BIN
 
 # The venv: reused while requirements.txt and the Python are the same.
-python=${PYTHON:-python3}
+# shellcheck source=../scripts/venv.sh
+source tests/scripts/venv.sh
 venv=${LSP_CLIENT_VENV:-$target_dir/lsp-client-venv}
-requirements=tests/lsp_client/requirements.txt
-stamp="$(sha256sum "$requirements" | cut -d' ' -f1) $("$python" -c 'import sys; print(sys.version)' | head -n1)"
-if [[ ! -f $venv/stamp || $(cat "$venv/stamp") != "$stamp" ]]; then
-    echo "making the venv $venv (pip install -r $requirements)"
-    rm -rf "$venv"
-    if ! "$python" -m venv "$venv" 2>/dev/null; then
-        # Debian's python3 needs python3-venv for `-m venv`.
-        if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-            rm -rf "$venv"
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-            "$python" -m venv "$venv"
-        else
-            echo "cannot make a venv with $python" >&2
-            exit 1
-        fi
-    fi
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
-    echo "$stamp" >"$venv/stamp"
-fi
+make_venv "$venv" tests/lsp_client/requirements.txt
 
 if ! command -v nvim >/dev/null 2>&1; then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then

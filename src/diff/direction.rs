@@ -72,19 +72,6 @@ impl Direction {
             Direction::SettingsOnly => "change settings only",
         }
     }
-
-    /// Whether a reviewer should look twice: data may now be lost or
-    /// duplicated.
-    pub fn is_risky(self) -> bool {
-        matches!(
-            self,
-            Direction::FewerRecords
-                | Direction::MoreAccounts
-                | Direction::StopsUsingAccounts
-                | Direction::ReachesNothing
-                | Direction::StopsAppending
-        )
-    }
 }
 
 /// The three kinds of caller, as the situations they meet with lookup on.

@@ -322,14 +322,14 @@ fn changed_rules(before: &[Outcome], after: &[Outcome]) -> Vec<RuleChange> {
 /// other side.
 fn one_sided_entry(
     table: &DecisionTable,
-    owner: &Side<'_>,
+    side: &Side<'_>,
     index: usize,
     change: EntryChange,
     causes: &mut CauseIndex<'_>,
 ) -> Option<EntryDiff> {
     let entry = table.entries.get(index)?;
     let added = change == EntryChange::Added;
-    let settings = owner
+    let settings = side
         .entry(index)?
         .settings
         .iter()

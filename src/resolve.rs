@@ -352,6 +352,19 @@ impl ResolvedPolicy {
             .collect::<Vec<_>>()
             .join(" / ")
     }
+
+    /// Where a setting statement belongs, as messages show it: `defaults`,
+    /// `defaults, chat block`, `"Support" / "Billing", call block`.
+    pub fn display_owner(&self, owner: Owner, scope: Scope) -> String {
+        let owner = match owner {
+            Owner::Defaults => "defaults".to_owned(),
+            Owner::Queue(queue) => self.display_path(queue),
+        };
+        match scope {
+            Scope::Plain => owner,
+            Scope::Channel(channel) => format!("{owner}, {channel} block"),
+        }
+    }
 }
 
 /// A queue name quoted and escaped as the language writes it.

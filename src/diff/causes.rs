@@ -168,7 +168,7 @@ impl<'a> CauseIndex<'a> {
         };
         Some(Cause {
             kind,
-            subject: setting_subject(&this.analysis.policy, assignment.owner, assignment.scope),
+            subject: this.analysis.policy.display_owner(assignment.owner, assignment.scope),
             before,
             after,
         })
@@ -281,18 +281,6 @@ fn slot_key(policy: &ResolvedPolicy, id: AssignmentId) -> Option<SlotKey> {
 fn setting_place(side: &Side<'_>, id: AssignmentId) -> Option<Place> {
     let assignment = side.analysis.policy.assignment(id)?;
     place_of(side, assignment.span, false)
-}
-
-/// `defaults`, `"Support" / "Billing"`, `"Support", chat block`.
-fn setting_subject(policy: &ResolvedPolicy, owner: Owner, scope: Scope) -> String {
-    let owner = match owner {
-        Owner::Defaults => "defaults".to_owned(),
-        Owner::Queue(queue) => policy.display_path(queue),
-    };
-    match scope {
-        Scope::Plain => owner,
-        Scope::Channel(channel) => format!("{owner}, {channel} block"),
-    }
 }
 
 /// A queue's first declaration as a cause: added or removed under its

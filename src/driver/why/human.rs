@@ -10,7 +10,6 @@ use crate::diagnostic::Severity;
 use crate::emit::words;
 use crate::query::Semantics;
 use crate::query::why::{Concern, EntryExplanation, SettingExplanation, Step};
-use crate::resolve::{Owner, Scope};
 use crate::text::{escape_hidden, shown_cut};
 use std::fmt::Write;
 
@@ -143,25 +142,13 @@ fn chain_rows(semantics: &Semantics<'_>, setting: &SettingExplanation) -> Vec<[S
                 Step::Stated(at) => [
                     verb,
                     format!("{}:{}", escape_hidden(&at.file), at.line),
-                    owner_text(semantics, at.owner, at.scope),
+                    semantics.snapshot.analysis.policy.display_owner(at.owner, at.scope),
                     shown_cut(&at.source_line, LINE_CHARS).into_owned(),
                 ],
                 Step::BuiltIn(value) => [verb, "built-in default".to_owned(), String::new(), value.to_string()],
             }
         })
         .collect()
-}
-
-/// `defaults`, `defaults, chat block`, `"Support" / "Billing", call block`.
-fn owner_text(semantics: &Semantics<'_>, owner: Owner, scope: Scope) -> String {
-    let owner = match owner {
-        Owner::Defaults => "defaults".to_owned(),
-        Owner::Queue(queue) => semantics.snapshot.analysis.policy.display_path(queue),
-    };
-    match scope {
-        Scope::Plain => owner,
-        Scope::Channel(channel) => format!("{owner}, {channel} block"),
-    }
 }
 
 fn column_widths<const N: usize>(rows: &[[String; N]]) -> [usize; N] {

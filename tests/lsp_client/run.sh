@@ -19,11 +19,9 @@ cd "$(dirname "$0")/../.."
 repo=$(pwd)
 start=$SECONDS
 
-target_dir=${CARGO_TARGET_DIR:-target}
-case $target_dir in
-/*) ;;
-*) target_dir=$repo/$target_dir ;;
-esac
+# shellcheck source=../scripts/common.sh
+source tests/scripts/common.sh
+target_dir=$(absolute_target_dir)
 
 if [[ -z ${CRMPOL_BIN:-} ]]; then
     echo "building the release binary (cargo build --release)"
@@ -41,8 +39,6 @@ fi
 export CRMPOL_BIN
 
 # The venv: reused while requirements.txt and the Python are the same.
-# shellcheck source=../scripts/venv.sh
-source tests/scripts/venv.sh
 venv=${LSP_CLIENT_VENV:-$target_dir/lsp-client-venv}
 make_venv "$venv" tests/lsp_client/requirements.txt
 

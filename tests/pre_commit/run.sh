@@ -26,11 +26,9 @@ cd "$(dirname "$0")/../.."
 repo=$(pwd)
 start=$SECONDS
 
-target_dir=${CARGO_TARGET_DIR:-target}
-case $target_dir in
-/*) ;;
-*) target_dir=$repo/$target_dir ;;
-esac
+# shellcheck source=../scripts/common.sh
+source tests/scripts/common.sh
+target_dir=$(absolute_target_dir)
 
 if ! git ls-files --error-unmatch .pre-commit-hooks.yaml >/dev/null 2>&1; then
     echo ".pre-commit-hooks.yaml is not tracked by git, so pre-commit try-repo cannot see it: git add it" >&2
@@ -38,8 +36,6 @@ if ! git ls-files --error-unmatch .pre-commit-hooks.yaml >/dev/null 2>&1; then
 fi
 
 # The venv: reused while requirements.txt and the Python are the same.
-# shellcheck source=../scripts/venv.sh
-source tests/scripts/venv.sh
 venv=${PRE_COMMIT_VENV:-$target_dir/pre-commit-venv}
 make_venv "$venv" tests/pre_commit/requirements.txt
 pre_commit=$venv/bin/pre-commit

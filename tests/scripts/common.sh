@@ -1,7 +1,19 @@
-# Sourced by the test scripts that need Python packages (tests/lsp_client/run.sh,
-# tests/pre_commit/run.sh): `make_venv VENV REQUIREMENTS` makes a venv with the
-# packages of a requirements file, or keeps the one there while the file and
-# the Python are the same. PYTHON picks the interpreter (default python3).
+# Sourced, from the repository's top level, by the test scripts that run
+# crmpol from outside with Python packages (tests/lsp_client/run.sh,
+# tests/pre_commit/run.sh).
+
+# Prints cargo's target directory as an absolute path.
+absolute_target_dir() {
+    local dir=${CARGO_TARGET_DIR:-target}
+    case $dir in
+    /*) echo "$dir" ;;
+    *) echo "$(pwd)/$dir" ;;
+    esac
+}
+
+# `make_venv VENV REQUIREMENTS` makes a venv with the packages of a
+# requirements file, or keeps the one there while the file and the Python are
+# the same. PYTHON picks the interpreter (default python3).
 make_venv() {
     local venv=$1 requirements=$2
     local python=${PYTHON:-python3}

@@ -26,7 +26,9 @@
 mod random;
 
 use crmpol::emit::{self, TableFormat};
-use crmpol::vocabulary::SettingKey as Key;
+use crmpol::settings::{LeafSettings, SettingKey as Key, SettingValue};
+use crmpol::vendor;
+use crmpol::vocabulary::Channel;
 use crmpol::{Analysis, SourceSet};
 use random::Rng;
 use std::fmt::Write as _;
@@ -225,17 +227,17 @@ impl Setting {
         }
     }
 
+    /// The value as crmpol types it.
+    fn typed(self) -> SettingValue {
+        match self.key {
+            Key::Records => SettingValue::Choice(self.key, self.value.saturating_sub(1)),
+            Key::MapSessionDataTo => SettingValue::Choice(self.key, self.value),
+            _ => SettingValue::Flag(self.value == 1),
+        }
+    }
+
     fn text(self) -> String {
-        let value = match (self.key, self.value) {
-            (Key::MapSessionDataTo, 0) => "activity object",
-            (Key::MapSessionDataTo, _) => "ccaas session",
-            (Key::Records, 1) => "option 1",
-            (Key::Records, 2) => "option 2",
-            (Key::Records, _) => "option 3",
-            (_, 0) => "no",
-            (_, _) => "yes",
-        };
-        format!("{}: {value}", self.key.name())
+        format!("{}: {}", self.key.name(), self.typed())
     }
 }
 
@@ -270,48 +272,41 @@ const MOVES: &[&[Setting]] = &[
     &[set(Key::MapSessionDataTo, 0), set(Key::Records, 1)],
 ];
 
-/// The settings in effect for one channel at some point of the tree, as the
-/// generator models them (values as in [`Setting`], indexed by [`Key`]).
+/// The settings in effect for one channel at some point of the tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct State([u8; 6]);
+struct State(LeafSettings);
 
 impl State {
-    const BUILT_IN: State = State([0, 0, 0, 0, 0, 1]);
-
-    fn get(self, key: Key) -> u8 {
-        self.0[key as usize]
+    fn built_in() -> State {
+        State(LeafSettings::built_in(Channel::Call))
     }
 
-    fn with(mut self, setting: Setting) -> State {
-        self.0[setting.key as usize] = setting.value;
-        self
+    /// The value as [`Setting`] writes it.
+    fn get(self, key: Key) -> u8 {
+        match self.0.value(key) {
+            Some(SettingValue::Flag(on)) => u8::from(on),
+            Some(SettingValue::Choice(Key::Records, index)) => index + 1,
+            Some(SettingValue::Choice(_, index)) => index,
+            _ => 0,
+        }
+    }
+
+    fn with(self, setting: Setting) -> State {
+        State(self.0.with(setting.key, setting.typed()))
     }
 
     /// Whether a leaf with these settings compiles without errors and
-    /// without warnings:
-    /// - E0102/E0101: lookup skipped needs account creation skipped and no append;
-    /// - W0203: skipping both record and account creation leaves the
-    ///   `not_found` session attached to nothing (that also rules out
-    ///   `records: option 2`, which needs lookup, so account creation, skipped);
-    /// - E0103: the `records` option must be one the portal offers.
+    /// without warnings, by the vendor's rules: no combination the portal
+    /// cannot run (E0101, E0102), session data attached to something in
+    /// every row (W0203), and a `records` option the portal offers (E0103).
     fn is_clean(self) -> bool {
-        let flag = |key| self.get(key) == 1;
-        let lookup_skipped = flag(Key::SkipAccountLookup);
-        if lookup_skipped && (!flag(Key::SkipAccountCreation) || flag(Key::AppendToLatestOpenRecord)) {
-            return false;
-        }
-        if flag(Key::SkipRecordCreation) && flag(Key::SkipAccountCreation) {
-            return false;
-        }
-        let offered =
-            if !flag(Key::MapSessionDataTo) || !flag(Key::SkipRecordCreation) || flag(Key::AppendToLatestOpenRecord) {
-                1
-            } else if lookup_skipped {
-                2
-            } else {
-                3
-            };
-        self.get(Key::Records) <= offered
+        let settings = &self.0;
+        !vendor::appends_without_lookup(settings)
+            && !vendor::skips_lookup_while_creating_accounts(settings)
+            && vendor::outcomes(settings)
+                .iter()
+                .all(|row| row.attached_to != vendor::Attachment::None)
+            && vendor::records_option(settings) <= vendor::records_options_available(settings)
     }
 }
 
@@ -433,8 +428,8 @@ fn after_defaults() -> (PerChannel<State>, PerChannel<u8>) {
     let append = bit(Key::AppendToLatestOpenRecord);
     (
         [
-            State::BUILT_IN,
-            State::BUILT_IN.with(set(Key::AppendToLatestOpenRecord, 1)),
+            State::built_in(),
+            State::built_in().with(set(Key::AppendToLatestOpenRecord, 1)),
         ],
         [map, map | append],
     )

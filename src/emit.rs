@@ -5,6 +5,7 @@
 //! same table always gives the same bytes.
 
 use crate::resolve::quote_name;
+use crate::settings::SettingKey;
 use crate::table::{DecisionTable, TableEntry};
 use std::fmt::Write;
 
@@ -50,25 +51,17 @@ fn markdown(table: &DecisionTable) -> String {
         table.entries.len()
     );
     let _ = writeln!(out, "## Settings\n");
-    let _ = writeln!(
-        out,
-        "| Queue | Channel | Map session data to | Skip account creation | Skip record creation | Skip account lookup | Append to latest open record | Records |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    let columns: Vec<&str> = SettingKey::ALL.iter().map(|key| key.spec().column).collect();
+    let _ = writeln!(out, "| Queue | Channel | {} |", columns.join(" | "));
+    let _ = writeln!(out, "|---|---|{}", "---|".repeat(columns.len()));
     for entry in &table.entries {
-        let s = &entry.settings;
+        let cells: Vec<String> = SettingKey::ALL.iter().map(|&key| settings_cell(entry, key)).collect();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | option {} of {} |",
+            "| {} | {} | {} |",
             queue_cell(entry),
             entry.channel,
-            s.map_session_data_to.keyword(),
-            yes_no(s.skip_account_creation),
-            yes_no(s.skip_record_creation),
-            yes_no(s.skip_account_lookup),
-            yes_no(s.append_to_latest_open_record),
-            s.records,
-            entry.records_options_available(),
+            cells.join(" | ")
         );
     }
     let _ = writeln!(out, "\n## Outcomes\n");
@@ -93,6 +86,19 @@ fn markdown(table: &DecisionTable) -> String {
         }
     }
     out
+}
+
+/// A setting's value as the settings table shows it: its spelling in a
+/// policy, `—` where it does not apply to the channel, and for `records`
+/// how many options the portal offers.
+fn settings_cell(entry: &TableEntry, key: SettingKey) -> String {
+    match entry.settings.value(key) {
+        None => "—".to_owned(),
+        Some(value) if key == SettingKey::Records => {
+            format!("{value} of {}", entry.records_options_available())
+        }
+        Some(value) => value.to_string(),
+    }
 }
 
 /// A queue path for a table cell, with Markdown's special characters
@@ -131,10 +137,6 @@ pub fn markdown_text(text: &str) -> String {
         .replace('`', "\\`")
         .replace('*', "\\*")
         .replace('_', "\\_")
-}
-
-fn yes_no(flag: bool) -> &'static str {
-    if flag { "yes" } else { "no" }
 }
 
 /// A table value in words: `found_with_open_record` → "found with open record".

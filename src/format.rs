@@ -23,7 +23,7 @@ use crate::diagnostic::Diagnostic;
 use crate::resolve::quote_name;
 use crate::source::{FileId, SourceFile};
 use crate::syntax::{self, NodeId, NodeKind, SyntaxTree};
-use crate::vocabulary::{CCAIP_SESSION_ALIAS, SessionDataTarget, SettingKey};
+use crate::vocabulary;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -420,15 +420,17 @@ impl<'a> Printer<'a> {
             NodeKind::Channel(channel) => channel.value.keyword().to_owned(),
             NodeKind::Setting(stmt) => {
                 let value = stmt.written_value.as_ref().map(|written| {
-                    // The alias is a spelling of a value of this one setting;
-                    // after any other name it is just an invalid value, kept.
-                    let normalize = self.options.normalize
-                        && stmt.key == Some(SettingKey::MapSessionDataTo)
-                        && written.value == CCAIP_SESSION_ALIAS;
-                    if normalize {
-                        SessionDataTarget::CcaasSession.keyword().to_owned()
-                    } else {
-                        written.value.clone()
+                    // An alias is a spelling of a value of one setting only,
+                    // so it is read with the statement's own setting; a
+                    // value the setting does not take is kept as written.
+                    let canonical = stmt.value.map(|value| value.to_string());
+                    match canonical {
+                        Some(canonical)
+                            if self.options.normalize && vocabulary::fold_whitespace(&written.value) != canonical =>
+                        {
+                            canonical
+                        }
+                        _ => written.value.clone(),
                     }
                 });
                 match value {

@@ -48,6 +48,7 @@ pub mod lsp;
 pub mod query;
 pub mod render;
 pub mod resolve;
+pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod syntax;

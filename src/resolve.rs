@@ -11,9 +11,10 @@
 //! channel block, then from the root queue down each queue's plain settings
 //! and its channel block.
 
+use crate::settings::{LeafSettings, SettingKey, SettingMap, SettingValue};
 use crate::source::Span;
 use crate::syntax::{NodeKind, NodeRef, QueueName, SyntaxTree};
-use crate::vocabulary::{Channel, Crm, SettingKey, SettingValue};
+use crate::vocabulary::{Channel, Crm};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -128,24 +129,26 @@ pub struct Slots(Option<Box<SlotTable>>);
 
 #[derive(Clone, Debug, Default)]
 struct SlotTable {
-    plain: [Option<AssignmentId>; 6],
-    channel: [[Option<AssignmentId>; 6]; 2],
+    plain: SettingMap<Option<AssignmentId>>,
+    /// Indexed by [`Channel::index`].
+    channel: [SettingMap<Option<AssignmentId>>; Channel::ALL.len()],
 }
 
 impl Slots {
     fn slot_mut(&mut self, scope: Scope, key: SettingKey) -> &mut Option<AssignmentId> {
         let table = self.0.get_or_insert_with(Box::default);
-        match scope {
-            Scope::Plain => &mut table.plain[key.index()],
-            Scope::Channel(channel) => &mut table.channel[channel.index()][key.index()],
-        }
+        let map = match scope {
+            Scope::Plain => &mut table.plain,
+            Scope::Channel(channel) => &mut table.channel[channel.index()],
+        };
+        &mut map[key]
     }
 
     pub fn get(&self, scope: Scope, key: SettingKey) -> Option<AssignmentId> {
         let table = self.0.as_ref()?;
         match scope {
-            Scope::Plain => table.plain[key.index()],
-            Scope::Channel(channel) => table.channel[channel.index()][key.index()],
+            Scope::Plain => table.plain[key],
+            Scope::Channel(channel) => table.channel.get(channel.index())?[key],
         }
     }
 
@@ -159,7 +162,7 @@ impl Slots {
             if let Some(id) = self.get(scope, key)
                 && let Some(assignment) = assignments.get(id.0)
             {
-                settings.values[key.index()] = Effective {
+                settings.values[key] = Effective {
                     value: assignment.value,
                     source: Source::Stated(id),
                 };
@@ -182,24 +185,29 @@ pub struct Effective {
     pub source: Source,
 }
 
-/// All six settings in effect for one leaf queue and channel.
+/// Every setting in effect for one leaf queue and channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EffectiveSettings {
-    values: [Effective; 6],
+    values: SettingMap<Effective>,
 }
 
 impl EffectiveSettings {
     pub fn built_in() -> EffectiveSettings {
         EffectiveSettings {
-            values: SettingKey::ALL.map(|key| Effective {
+            values: SettingMap::from_fn(|key| Effective {
                 value: key.built_in_default(),
                 source: Source::BuiltIn,
             }),
         }
     }
 
+    /// The plain values, for the vendor's rules.
+    pub fn leaf_settings(&self, channel: Channel) -> LeafSettings {
+        LeafSettings::new(channel, SettingMap::from_fn(|key| self.values[key].value))
+    }
+
     pub fn get(&self, key: SettingKey) -> Effective {
-        self.values[key.index()]
+        self.values[key]
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (SettingKey, Effective)> + '_ {

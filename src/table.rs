@@ -7,7 +7,8 @@
 //! changes it, and a diff of two tables shows only changes in behaviour.
 
 use crate::resolve::{LeafEntry, ResolvedPolicy};
-use crate::vendor::{self, Choices, Outcome};
+use crate::settings::LeafSettings;
+use crate::vendor::{self, Outcome};
 use crate::vocabulary::{Channel, Crm};
 use serde::Serialize;
 
@@ -26,7 +27,7 @@ pub struct TableEntry {
     /// Queue names from the top-level queue down to the leaf.
     pub queue: Vec<String>,
     pub channel: Channel,
-    pub settings: Choices,
+    pub settings: LeafSettings,
     pub rules: Vec<Outcome>,
 }
 
@@ -34,6 +35,11 @@ impl TableEntry {
     /// How many "Records" options the portal offers for this entry.
     pub fn records_options_available(&self) -> u8 {
         vendor::records_options_available(&self.settings)
+    }
+
+    /// The "Records" option chosen for this entry, by its position from 1.
+    pub fn records_option(&self) -> u8 {
+        vendor::records_option(&self.settings)
     }
 }
 
@@ -49,7 +55,7 @@ pub fn build(policy: &ResolvedPolicy) -> DecisionTable {
 
 /// The table's entry for one leaf queue and channel.
 pub fn table_entry(policy: &ResolvedPolicy, entry: &LeafEntry) -> TableEntry {
-    let settings = Choices::from_settings(&entry.settings);
+    let settings = entry.settings.leaf_settings(entry.channel);
     TableEntry {
         queue: policy.path(entry.queue).into_iter().map(str::to_owned).collect(),
         channel: entry.channel,

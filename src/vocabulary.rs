@@ -1,10 +1,9 @@
-//! The words of the language: CRMs, channels, settings and their values.
+//! The words of the language besides the settings: CRMs and channels, and
+//! how a misspelt word finds the one meant.
 //!
 //! In: words as an operator wrote them (whitespace already folded). Out:
-//! typed values, or the closest known spelling for a "did you mean". Every
-//! spelling the language accepts is listed here and nowhere else, so the
-//! parser, the checks, the docs tests and a future language server's
-//! completion all read the same lists.
+//! typed values, or the closest known spelling for a "did you mean". The
+//! settings and their values are declared in [`crate::settings`].
 
 use serde::Serialize;
 use std::fmt;
@@ -93,161 +92,6 @@ impl fmt::Display for Channel {
     }
 }
 
-/// The six settings of a queue or channel block.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SettingKey {
-    MapSessionDataTo,
-    SkipAccountCreation,
-    SkipRecordCreation,
-    SkipAccountLookup,
-    AppendToLatestOpenRecord,
-    Records,
-}
-
-impl SettingKey {
-    /// In canonical order, the order the table's `settings` list them.
-    pub const ALL: [SettingKey; 6] = [
-        SettingKey::MapSessionDataTo,
-        SettingKey::SkipAccountCreation,
-        SettingKey::SkipRecordCreation,
-        SettingKey::SkipAccountLookup,
-        SettingKey::AppendToLatestOpenRecord,
-        SettingKey::Records,
-    ];
-
-    /// The name as written in policies.
-    pub fn name(self) -> &'static str {
-        match self {
-            SettingKey::MapSessionDataTo => "map session data to",
-            SettingKey::SkipAccountCreation => "skip account creation",
-            SettingKey::SkipRecordCreation => "skip record creation",
-            SettingKey::SkipAccountLookup => "skip account lookup",
-            SettingKey::AppendToLatestOpenRecord => "append to latest open record",
-            SettingKey::Records => "records",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<SettingKey> {
-        SettingKey::ALL.into_iter().find(|key| key.name() == name)
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The value a setting has when no policy states it.
-    pub fn built_in_default(self) -> SettingValue {
-        match self {
-            SettingKey::MapSessionDataTo => SettingValue::Mapping(SessionDataTarget::ActivityObject),
-            SettingKey::SkipAccountCreation
-            | SettingKey::SkipRecordCreation
-            | SettingKey::SkipAccountLookup
-            | SettingKey::AppendToLatestOpenRecord => SettingValue::Flag(false),
-            SettingKey::Records => SettingValue::Records(RecordsOption::FIRST),
-        }
-    }
-
-    /// Every canonical spelling of this setting's values, for help texts.
-    pub fn value_spellings(self) -> &'static [&'static str] {
-        match self {
-            SettingKey::MapSessionDataTo => &["activity object", "ccaas session"],
-            SettingKey::Records => &["option 1", "option 2", "option 3"],
-            _ => &["yes", "no"],
-        }
-    }
-
-    /// Parses a value written for this setting; `None` if it is not one.
-    pub fn parse_value(self, text: &str) -> Option<SettingValue> {
-        match self {
-            SettingKey::MapSessionDataTo => match text {
-                "activity object" => Some(SessionDataTarget::ActivityObject),
-                "ccaas session" | CCAIP_SESSION_ALIAS => Some(SessionDataTarget::CcaasSession),
-                _ => None,
-            }
-            .map(SettingValue::Mapping),
-            SettingKey::Records => RecordsOption::parse(text).map(SettingValue::Records),
-            _ => match text {
-                "yes" => Some(SettingValue::Flag(true)),
-                "no" => Some(SettingValue::Flag(false)),
-                _ => None,
-            },
-        }
-    }
-}
-
-impl fmt::Display for SettingKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The portal once named its session object "CCAIP Session"; policies may use
-/// that spelling for `ccaas session`.
-pub const CCAIP_SESSION_ALIAS: &str = "ccaip session";
-
-/// Where session data goes (`map session data to`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionDataTarget {
-    ActivityObject,
-    CcaasSession,
-}
-
-impl SessionDataTarget {
-    pub fn keyword(self) -> &'static str {
-        match self {
-            SessionDataTarget::ActivityObject => "activity object",
-            SessionDataTarget::CcaasSession => "ccaas session",
-        }
-    }
-}
-
-/// A position in the portal's "Records" mapping list, 1 to 3.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct RecordsOption(u8);
-
-impl RecordsOption {
-    pub const FIRST: RecordsOption = RecordsOption(1);
-    pub const MAX: u8 = 3;
-
-    pub fn new(position: u8) -> Option<RecordsOption> {
-        (1..=Self::MAX).contains(&position).then_some(RecordsOption(position))
-    }
-
-    pub fn position(self) -> u8 {
-        self.0
-    }
-
-    fn parse(text: &str) -> Option<RecordsOption> {
-        let digits = text.strip_prefix("option ")?;
-        if digits.len() != 1 {
-            return None;
-        }
-        RecordsOption::new(digits.parse().ok()?)
-    }
-}
-
-/// A typed setting value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SettingValue {
-    Mapping(SessionDataTarget),
-    Flag(bool),
-    Records(RecordsOption),
-}
-
-impl fmt::Display for SettingValue {
-    /// The canonical spelling, as a policy would state it.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SettingValue::Mapping(target) => f.write_str(target.keyword()),
-            SettingValue::Flag(true) => f.write_str("yes"),
-            SettingValue::Flag(false) => f.write_str("no"),
-            SettingValue::Records(option) => write!(f, "option {}", option.position()),
-        }
-    }
-}
-
 /// Folds every run of spaces and tabs into one space and trims the ends, the
 /// way the language compares setting names and values.
 pub fn fold_whitespace(text: &str) -> String {
@@ -326,56 +170,15 @@ fn is_plausible_typo(distance: usize, candidate: &str) -> bool {
     distance <= (candidate.chars().count() / 3).max(1)
 }
 
-/// All setting names, for suggestions and completion.
-pub fn setting_names() -> Vec<&'static str> {
-    SettingKey::ALL.iter().map(|key| key.name()).collect()
-}
-
 /// All CRM keywords, for suggestions and completion.
 pub fn crm_keywords() -> Vec<&'static str> {
     Crm::ALL.iter().map(|crm| crm.keyword()).collect()
 }
 
-/// Every spelling a setting accepts, aliases included, for suggestions.
-pub fn accepted_value_spellings(key: SettingKey) -> Vec<&'static str> {
-    let mut spellings = key.value_spellings().to_vec();
-    if key == SettingKey::MapSessionDataTo {
-        spellings.push(CCAIP_SESSION_ALIAS);
-    }
-    spellings
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_setting_name_round_trips() {
-        for key in SettingKey::ALL {
-            assert_eq!(SettingKey::from_name(key.name()), Some(key));
-            for spelling in key.value_spellings() {
-                let value = key.parse_value(spelling).expect("canonical spelling parses");
-                assert_eq!(value.to_string(), *spelling);
-            }
-        }
-    }
-
-    #[test]
-    fn ccaip_alias_means_ccaas_session() {
-        assert_eq!(
-            SettingKey::MapSessionDataTo.parse_value("ccaip session"),
-            Some(SettingValue::Mapping(SessionDataTarget::CcaasSession))
-        );
-    }
-
-    #[test]
-    fn records_accepts_only_options_one_to_three() {
-        let parse = |text| SettingKey::Records.parse_value(text);
-        assert!(parse("option 3").is_some());
-        for bad in ["option 0", "option 4", "option 01", "option", "3", "option -1"] {
-            assert_eq!(parse(bad), None, "{bad}");
-        }
-    }
+    use crate::settings::setting_names;
 
     #[test]
     fn suggests_close_names_only() {

@@ -21,10 +21,10 @@ mod common;
 use common::language::SETTINGS;
 use common::random::Rng;
 use crmpol::format::{FormatError, FormatOptions, format_file};
+use crmpol::settings::SettingKey;
 use crmpol::source::FileId;
 use crmpol::syntax::{NodeKind, SyntaxTree, parse_file};
 use crmpol::table::DecisionTable;
-use crmpol::vocabulary::SettingKey;
 use crmpol::{Code, SourceFile, SourceSet};
 use std::collections::BTreeSet;
 

@@ -6,9 +6,9 @@
 
 mod common;
 
+use crmpol::settings::{SessionDataTarget, SettingKey};
 use crmpol::table::{DecisionTable, TableEntry};
 use crmpol::vendor::{AccountAction, Attachment, Outcome, RecordAction, Situation};
-use crmpol::vocabulary::SessionDataTarget;
 use std::path::PathBuf;
 
 fn fixture_path(stem: &str) -> PathBuf {
@@ -164,7 +164,7 @@ fn skipped_lookup_leaves_one_situation_and_no_append() {
     for_each_entry(&stems, |stem, entry| {
         let situations: Vec<Situation> = entry.rules.iter().map(|rule| rule.situation).collect();
         assert_eq!(situations, [Situation::NotLookedUp], "{stem}");
-        assert!(!entry.settings.append_to_latest_open_record, "{stem}");
+        assert!(!entry.settings.flag(SettingKey::AppendToLatestOpenRecord), "{stem}");
         assert_eq!(
             entry.rules[0].account,
             AccountAction::None,

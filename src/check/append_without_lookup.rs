@@ -7,7 +7,8 @@ use super::scoped::set_for_entries;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::Source;
-use crate::vocabulary::{SettingKey, SettingValue};
+use crate::settings::{SettingKey, SettingValue};
+use crate::vendor;
 
 pub struct AppendWithoutLookup;
 
@@ -19,8 +20,10 @@ impl CheckRule for AppendWithoutLookup {
     fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
         let mut causes = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
-            let choices = &context.choices[index];
-            if choices.append_to_latest_open_record && choices.skip_account_lookup {
+            let Some(choices) = context.choices.get(index) else {
+                continue;
+            };
+            if vendor::appends_without_lookup(choices) {
                 let append = entry.settings.get(SettingKey::AppendToLatestOpenRecord).source;
                 let lookup = entry.settings.get(SettingKey::SkipAccountLookup).source;
                 causes.add((append, lookup), index);

@@ -5,9 +5,9 @@
 use super::CheckContext;
 use crate::diagnostic::Edit;
 use crate::resolve::{Assignment, Owner, Scope};
+use crate::settings::{SettingKey, SettingValue};
 use crate::source::{SourceFile, SourceSet, Span};
 use crate::syntax::{NodeId, NodeKind, NodeRef, SyntaxTree};
-use crate::vocabulary::{SettingKey, SettingValue};
 
 /// The indentation the canonical layout adds per level.
 const INDENT: &str = "    ";

@@ -3,10 +3,11 @@
 use super::suggestions::{did_you_mean, synonym};
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::settings::SettingKey;
 use crate::source::{SourceSet, Span};
 use crate::syntax::{CrmDecl, NodeKind, SettingStmt};
 use crate::text::{self, or_list};
-use crate::vocabulary::{self, Crm, SettingKey};
+use crate::vocabulary::{self, Crm};
 
 pub struct InvalidValue;
 
@@ -36,7 +37,7 @@ fn invalid_setting_value(sources: &SourceSet, stmt: &SettingStmt, statement: Spa
     if stmt.value.is_some() {
         return None;
     }
-    let allowed = allowed_list(key.value_spellings());
+    let allowed = key.allowed_values();
     let Some(written) = &stmt.written_value else {
         return Some(
             Diagnostic::new(Code::E0003, format!("missing value for `{key}`"))
@@ -63,7 +64,7 @@ fn invalid_setting_value(sources: &SourceSet, stmt: &SettingStmt, statement: Spa
             diagnostic.with_help("the portal lists at most three \"Records\" options: `option 1` to `option 3`"),
         );
     }
-    let spellings = vocabulary::accepted_value_spellings(key);
+    let spellings = crate::settings::accepted_value_spellings(key);
     Some(
         match did_you_mean(diagnostic, written, sources.slice(written.span), &spellings) {
             (diagnostic, true) => diagnostic,

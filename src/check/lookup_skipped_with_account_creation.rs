@@ -7,7 +7,8 @@ use super::scoped::set_for_entries;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::Source;
-use crate::vocabulary::{SettingKey, SettingValue};
+use crate::settings::{SettingKey, SettingValue};
+use crate::vendor;
 
 pub struct LookupSkippedWithAccountCreation;
 
@@ -19,8 +20,10 @@ impl CheckRule for LookupSkippedWithAccountCreation {
     fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
         let mut causes = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
-            let choices = &context.choices[index];
-            if choices.skip_account_lookup && !choices.skip_account_creation {
+            let Some(choices) = context.choices.get(index) else {
+                continue;
+            };
+            if vendor::skips_lookup_while_creating_accounts(choices) {
                 let lookup = entry.settings.get(SettingKey::SkipAccountLookup).source;
                 let creation = entry.settings.get(SettingKey::SkipAccountCreation).source;
                 causes.add((lookup, creation), index);

@@ -28,9 +28,9 @@ mod unsupported_crm_skip;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolve::{AssignmentId, Owner, ResolvedPolicy, Scope, Source};
+use crate::settings::LeafSettings;
 use crate::source::SourceSet;
 use crate::syntax::{SettingStmt, SyntaxTree};
-use crate::vendor::Choices;
 use std::sync::Arc;
 
 /// What every rule may look at.
@@ -39,7 +39,7 @@ pub struct CheckContext<'a> {
     pub trees: &'a [Arc<SyntaxTree>],
     pub policy: &'a ResolvedPolicy,
     /// The settings of each entry of `policy.entries`, as plain values.
-    pub choices: Vec<Choices>,
+    pub choices: Vec<LeafSettings>,
     /// For each assignment: whether some entry takes a value from it.
     effective: Vec<bool>,
     /// For each assignment: whether a later statement gives the same
@@ -52,7 +52,7 @@ impl<'a> CheckContext<'a> {
         let choices = policy
             .entries
             .iter()
-            .map(|entry| Choices::from_settings(&entry.settings))
+            .map(|entry| entry.settings.leaf_settings(entry.channel))
             .collect();
         let effective = effective_assignments(policy);
         let mut given_again = vec![false; policy.assignments.len()];

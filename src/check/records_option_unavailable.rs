@@ -6,8 +6,8 @@ use super::scoped::set_for_entries;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::{EffectiveSettings, Source};
-use crate::vendor::{self, Choices};
-use crate::vocabulary::{RecordsOption, SessionDataTarget, SettingKey, SettingValue};
+use crate::settings::{LeafSettings, SettingKey, SettingValue};
+use crate::vendor::{self, RecordsOptionsReason};
 
 pub struct RecordsOptionUnavailable;
 
@@ -23,13 +23,15 @@ impl CheckRule for RecordsOptionUnavailable {
     fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
         let mut causes: CauseGroups<Cause> = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
-            let choices = &context.choices[index];
+            let Some(choices) = context.choices.get(index) else {
+                continue;
+            };
             // Append with skipped lookup is E0101; the portal never gets that far.
-            if choices.append_to_latest_open_record && choices.skip_account_lookup {
+            if vendor::appends_without_lookup(choices) {
                 continue;
             }
             let available = vendor::records_options_available(choices);
-            if choices.records <= available {
+            if vendor::records_option(choices) <= available {
                 continue;
             }
             let records = entry.settings.get(SettingKey::Records).source;
@@ -51,7 +53,7 @@ impl CheckRule for RecordsOptionUnavailable {
                     Code::E0103,
                     format!(
                         "`records: option {}` is not offered here: only {options}",
-                        choices.records
+                        vendor::records_option(choices)
                     ),
                 )
                 .with_primary(records.span, "option chosen here");
@@ -70,10 +72,7 @@ impl CheckRule for RecordsOptionUnavailable {
                 // Which option is the author's choice: one unsafe fix per
                 // option offered, largest first, each for these entries only.
                 for position in (1..=available).rev() {
-                    let Some(option) = RecordsOption::new(position) else {
-                        continue;
-                    };
-                    let value = SettingValue::Records(option);
+                    let value = SettingValue::Choice(SettingKey::Records, position - 1);
                     if let Some(change) = set_for_entries(context, SettingKey::Records, value, &entries, records.owner)
                     {
                         diagnostic = diagnostic.with_fix(Fix::unsafe_fix(
@@ -94,7 +93,7 @@ impl CheckRule for RecordsOptionUnavailable {
     }
 }
 
-fn deciders(settings: &EffectiveSettings, choices: &Choices) -> Vec<(SettingKey, Source)> {
+fn deciders(settings: &EffectiveSettings, choices: &LeafSettings) -> Vec<(SettingKey, Source)> {
     vendor::records_options_deciders(choices)
         .iter()
         .map(|&key| (key, settings.get(key).source))
@@ -102,17 +101,17 @@ fn deciders(settings: &EffectiveSettings, choices: &Choices) -> Vec<(SettingKey,
 }
 
 /// Why the portal offers this many options, in the vendor's terms.
-fn reason(choices: &Choices, available: u8) -> String {
-    let why = match choices.map_session_data_to {
-        SessionDataTarget::ActivityObject => "with session data mapped to an activity object".to_owned(),
-        SessionDataTarget::CcaasSession if !choices.skip_record_creation => {
-            "with session data mapped to a CCaaS session and record creation kept on".to_owned()
+fn reason(choices: &LeafSettings, available: u8) -> String {
+    let why = match vendor::records_options_reason(choices) {
+        RecordsOptionsReason::MappedToActivityObject => "with session data mapped to an activity object",
+        RecordsOptionsReason::RecordCreationKept => {
+            "with session data mapped to a CCaaS session and record creation kept on"
         }
-        SessionDataTarget::CcaasSession if choices.append_to_latest_open_record => {
-            "with session data mapped to a CCaaS session, record creation skipped and appending on".to_owned()
+        RecordsOptionsReason::SkippedWithAppending => {
+            "with session data mapped to a CCaaS session, record creation skipped and appending on"
         }
-        SessionDataTarget::CcaasSession => {
-            "with session data mapped to a CCaaS session, record creation skipped and account lookup skipped".to_owned()
+        RecordsOptionsReason::SkippedWithoutLookup | RecordsOptionsReason::SkippedWithLookup => {
+            "with session data mapped to a CCaaS session, record creation skipped and account lookup skipped"
         }
     };
     let count = if available == 1 {

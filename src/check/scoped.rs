@@ -14,7 +14,8 @@ use super::CheckContext;
 use super::edits::{insert_setting, remove_setting};
 use crate::diagnostic::Edit;
 use crate::resolve::{AssignmentId, Owner, Scope, Source};
-use crate::vocabulary::{Channel, SettingKey, SettingValue};
+use crate::settings::{SettingKey, SettingValue};
+use crate::vocabulary::Channel;
 
 /// Edits that give `key` the value `value` in exactly the entries `target`,
 /// and what they do in words ("remove `...`", "add `...` to queue ...").

@@ -5,8 +5,8 @@ use super::causes::{CauseGroups, affected_note};
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolve::Source;
+use crate::settings::SettingKey;
 use crate::vendor::{self, Attachment};
-use crate::vocabulary::SettingKey;
 
 pub struct SessionDataUnattached;
 
@@ -18,7 +18,9 @@ impl CheckRule for SessionDataUnattached {
     fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
         let mut causes = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
-            let choices = &context.choices[index];
+            let Some(choices) = context.choices.get(index) else {
+                continue;
+            };
             let unattached = vendor::outcomes(choices)
                 .into_iter()
                 .find(|outcome| outcome.attached_to == Attachment::None);

@@ -3,8 +3,8 @@
 use super::suggestions::did_you_mean;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::settings::SettingKey;
 use crate::text;
-use crate::vocabulary::{self, SettingKey};
 
 pub struct UnknownSetting;
 
@@ -25,7 +25,7 @@ impl CheckRule for UnknownSetting {
                 )
                 .with_primary(written.span, "not a setting crmpol knows");
                 let raw = context.sources.slice(written.span);
-                match did_you_mean(diagnostic, written, raw, &vocabulary::setting_names()) {
+                match did_you_mean(diagnostic, written, raw, &crate::settings::setting_names()) {
                     (diagnostic, true) => diagnostic,
                     (diagnostic, false) => diagnostic.with_help(format!("the settings are {}", list_of_settings())),
                 }

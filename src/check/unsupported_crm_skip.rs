@@ -6,8 +6,8 @@ use super::scoped::set_for_entries;
 use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::resolve::Source;
+use crate::settings::SettingKey;
 use crate::vendor;
-use crate::vocabulary::SettingKey;
 
 pub struct UnsupportedCrmSkip;
 
@@ -49,7 +49,7 @@ impl CheckRule for UnsupportedCrmSkip {
         for (index, entry) in context.policy.entries.iter().enumerate() {
             for (key, what) in SKIPPABLE {
                 let effective = entry.settings.get(key);
-                if let (crate::vocabulary::SettingValue::Flag(true), Source::Stated(id)) =
+                if let (crate::settings::SettingValue::Flag(true), Source::Stated(id)) =
                     (effective.value, effective.source)
                 {
                     causes.add((id, what), index);
@@ -70,7 +70,7 @@ impl CheckRule for UnsupportedCrmSkip {
                     ))
                     .with_note(affected_note(context, &entries));
                 // The mistake may be the declared CRM, so the fix is unsafe.
-                let off = crate::vocabulary::SettingValue::Flag(false);
+                let off = crate::settings::SettingValue::Flag(false);
                 if let Some(change) = set_for_entries(context, skip.key, off, &entries, skip.owner) {
                     diagnostic = diagnostic.with_fix(Fix::unsafe_fix(
                         format!("stop skipping {what}: {}", change.summary),

@@ -18,8 +18,8 @@
 
 use super::Side;
 use crate::resolve::{AssignmentId, Owner, QueueId, ResolvedPolicy, Scope, Source};
+use crate::settings::SettingKey;
 use crate::source::Span;
-use crate::vocabulary::SettingKey;
 use std::collections::HashMap;
 
 /// Index of a cause in [`super::PolicyDiff::causes`].

@@ -9,8 +9,9 @@
 use super::causes::{Cause, CauseId, CauseKind, Place};
 use super::direction::Direction;
 use super::{Counts, EntryChange, EntryDiff, PolicyDiff};
+use crate::settings::{SessionDataTarget, SettingValue};
 use crate::vendor::{AccountAction, Attachment, Outcome, RecordAction, Situation};
-use crate::vocabulary::{Channel, Crm, SessionDataTarget, SettingValue};
+use crate::vocabulary::{Channel, Crm};
 use serde::Serialize;
 
 /// The version of the shape below; bumped on any incompatible change.
@@ -121,7 +122,7 @@ fn entry_object<'a>(diff: &PolicyDiff, entry: &'a EntryDiff) -> Entry<'a> {
                 before: setting.before.map(table_value),
                 after: setting.after.map(table_value),
             };
-            (table_field(setting.key.name()), change)
+            (setting.key.spec().table_field.to_owned(), change)
         })
         .collect();
     Entry {
@@ -143,18 +144,9 @@ fn entry_object<'a>(diff: &PolicyDiff, entry: &'a EntryDiff) -> Entry<'a> {
     }
 }
 
-/// A setting's name as the table's JSON spells it: `skip_record_creation`.
-fn table_field(name: &str) -> String {
-    name.replace(' ', "_")
-}
-
 /// A setting's value as the table's JSON writes it.
 fn table_value(value: SettingValue) -> serde_json::Value {
-    match value {
-        SettingValue::Flag(flag) => serde_json::Value::Bool(flag),
-        SettingValue::Mapping(target) => serde_json::to_value(target).unwrap_or_default(),
-        SettingValue::Records(option) => serde_json::Value::from(option.position()),
-    }
+    serde_json::to_value(value.table_value()).unwrap_or_default()
 }
 
 fn row(outcome: Outcome) -> Row {

@@ -19,9 +19,10 @@ pub mod markdown;
 mod words;
 
 use crate::resolve::{EntryKey, LeafEntry};
+use crate::settings::{SettingKey, SettingValue};
 use crate::table::DecisionTable;
 use crate::vendor::{Outcome, Situation};
-use crate::vocabulary::{Crm, SettingKey, SettingValue};
+use crate::vocabulary::Crm;
 use crate::{Analysis, SourceSet};
 use causes::{Cause, CauseId, CauseIndex};
 use direction::Direction;

@@ -14,10 +14,11 @@
 use super::Semantics;
 use super::at::{comment_at, place_at};
 use crate::resolve::{QueueId, quote_name};
+use crate::settings::SettingKey;
 use crate::source::{FileId, Span};
 use crate::syntax::NodeKind;
 use crate::text::trim_start_blanks;
-use crate::vocabulary::{Crm, SettingKey};
+use crate::vocabulary::Crm;
 
 /// What a completion stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,9 +168,7 @@ impl<'s> Semantics<'s> {
         entries
             .filter_map(|index| policy.entries.get(index))
             .filter(|entry| channel.is_none_or(|channel| entry.channel == channel))
-            .map(|entry| {
-                crate::vendor::records_options_available(&crate::vendor::Choices::from_settings(&entry.settings))
-            })
+            .map(|entry| crate::vendor::records_options_available(&entry.settings.leaf_settings(entry.channel)))
             .min()
     }
 

@@ -14,10 +14,11 @@ use super::provenance::Provenance;
 use super::why::{EntryExplanation, SettingExplanation, Step};
 use crate::emit::{markdown_queue_path, markdown_text, words};
 use crate::resolve::{AssignmentId, Owner, QueueId, Scope, Source};
+use crate::settings::SettingKey;
 use crate::source::{FileId, Span};
 use crate::syntax::{NodeKind, NodeRef};
 use crate::vendor;
-use crate::vocabulary::{Channel, SettingKey};
+use crate::vocabulary::Channel;
 use std::fmt::Write;
 
 /// How many entries a hover lists before "and N more".
@@ -320,7 +321,7 @@ fn outcome_rows(entry: &EntryExplanation<'_>) -> String {
     let mut out = format!(
         "\n**{}**: \"Records\" option {} of {}\n\n| Situation | Account | Record | Session data | Attached to |\n|---|---|---|---|---|\n",
         table.channel,
-        table.settings.records,
+        table.records_option(),
         table.records_options_available()
     );
     for outcome in &table.rules {

@@ -10,7 +10,8 @@
 
 use super::Semantics;
 use crate::resolve::{AssignmentId, EffectiveSettings, Owner, QueueId, Source};
-use crate::vocabulary::{Channel, SettingKey, SettingValue};
+use crate::settings::{SettingKey, SettingValue};
+use crate::vocabulary::Channel;
 
 /// A value in effect and how it got there.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,10 +20,11 @@ use super::at::place_at;
 use super::provenance::Provenance;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::{AssignmentId, EntryKey, Owner, QueueId, ResolvedPolicy, Scope, Source};
+use crate::settings::{SettingKey, SettingValue};
 use crate::source::Span;
 use crate::syntax::NodeKind;
 use crate::table::{TableEntry, table_entry};
-use crate::vocabulary::{Channel, SettingKey, SettingValue};
+use crate::vocabulary::Channel;
 use std::collections::HashSet;
 
 /// One leaf/channel entry, explained.

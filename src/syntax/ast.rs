@@ -7,8 +7,9 @@
 //! folded) next to their typed meaning, so a formatter can reproduce what the
 //! author wrote and a language server can complete or correct it.
 
+use crate::settings::{SettingKey, SettingValue};
 use crate::source::{FileId, Span, Spanned};
-use crate::vocabulary::{Channel, Crm, SettingKey, SettingValue};
+use crate::vocabulary::{Channel, Crm};
 
 /// Index of a node in its [`SyntaxTree`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -32,8 +32,9 @@ pub fn parse_set(sources: &SourceSet) -> (Vec<Arc<SyntaxTree>>, Vec<Diagnostic>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::{SettingKey, SettingValue};
     use crate::source::{FileId, SourceFile};
-    use crate::vocabulary::{Channel, SettingKey, SettingValue};
+    use crate::vocabulary::Channel;
 
     fn parse(text: &str) -> ParsedFile {
         parse_file(FileId(0), &SourceFile::from_text("test.crmpol", text))
@@ -75,7 +76,7 @@ mod tests {
                 "crm Some(Zendesk)",
                 "defaults",
                 "  channel chat",
-                "    Some(Records) = Some(Records(RecordsOption(2)))",
+                "    Some(Records) = Some(Choice(Records, 1))",
                 "queue [\"A\", \"B\"]",
                 "  Some(SkipAccountLookup) = Some(Flag(true))",
                 "  queue [\"C\"]",

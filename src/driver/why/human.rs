@@ -178,7 +178,7 @@ fn rows_text(out: &mut String, entry: &EntryExplanation<'_>, style: Style) {
     let table = &entry.table;
     let heading = format!(
         "rows (\"Records\" option {} of {})",
-        table.settings.records,
+        table.records_option(),
         table.records_options_available()
     );
     let _ = writeln!(out, "  {}", style.bold(&heading));

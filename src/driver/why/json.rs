@@ -11,8 +11,9 @@ use crate::query::Semantics;
 use crate::query::why::{EntryExplanation, SettingExplanation, Step};
 use crate::render::{JsonDiagnostic, json_range, json_without_raw_controls};
 use crate::resolve::{Owner, QueueId, Scope};
+use crate::settings::TableScalar;
 use crate::vendor::Outcome;
-use crate::vocabulary::{Channel, Crm, SessionDataTarget, SettingValue};
+use crate::vocabulary::{Channel, Crm};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -56,7 +57,7 @@ impl Serialize for JsonSettings<'_> {
             map.serialize_entry(
                 &setting.key.name().replace(' ', "_"),
                 &JsonSetting {
-                    value: JsonValue::of(setting.value),
+                    value: setting.value.table_value(),
                     chain: setting
                         .chain
                         .iter()
@@ -71,33 +72,15 @@ impl Serialize for JsonSettings<'_> {
 
 #[derive(Serialize)]
 struct JsonSetting<'a> {
-    value: JsonValue,
+    value: Option<TableScalar>,
     chain: Vec<JsonStep<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum JsonValue {
-    Flag(bool),
-    Mapping(SessionDataTarget),
-    Records(u8),
-}
-
-impl JsonValue {
-    fn of(value: SettingValue) -> JsonValue {
-        match value {
-            SettingValue::Flag(flag) => JsonValue::Flag(flag),
-            SettingValue::Mapping(target) => JsonValue::Mapping(target),
-            SettingValue::Records(option) => JsonValue::Records(option.position()),
-        }
-    }
 }
 
 #[derive(Serialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 enum JsonStep<'a> {
     Statement {
-        value: JsonValue,
+        value: Option<TableScalar>,
         file: &'a str,
         line: usize,
         column: usize,
@@ -111,7 +94,7 @@ enum JsonStep<'a> {
         block: Option<Channel>,
     },
     BuiltInDefault {
-        value: JsonValue,
+        value: Option<TableScalar>,
     },
 }
 
@@ -124,7 +107,7 @@ impl<'a> JsonStep<'a> {
                     Owner::Queue(queue) => ("queue", Some(semantics.snapshot.analysis.policy.path(queue))),
                 };
                 JsonStep::Statement {
-                    value: JsonValue::of(at.value),
+                    value: at.value.table_value(),
                     file: &at.file,
                     line: at.line,
                     column: at.column,
@@ -138,7 +121,7 @@ impl<'a> JsonStep<'a> {
                 }
             }
             Step::BuiltIn(value) => JsonStep::BuiltInDefault {
-                value: JsonValue::of(*value),
+                value: value.table_value(),
             },
         }
     }

@@ -16,8 +16,9 @@ mod slips;
 
 use super::ast::{Block, CrmDecl, NodeId, NodeKind, QueueDecl, SettingStmt, SyntaxTree};
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::settings::SettingKey;
 use crate::source::{FileId, SourceFile, Span, Spanned};
-use crate::vocabulary::{self, Channel, Crm, SettingKey};
+use crate::vocabulary::{self, Channel, Crm};
 use messages::{miscased_keyword, misplaced};
 use pest::Parser;
 use pest::iterators::Pair;

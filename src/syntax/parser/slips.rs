@@ -16,10 +16,11 @@
 use super::recovery::BadLine;
 use super::{Builder, PolicyGrammar, Rule};
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::settings::SettingKey;
 use crate::source::Spanned;
 use crate::syntax::ast::{CrmDecl, NodeKind};
 use crate::text;
-use crate::vocabulary::{self, Crm, SettingKey};
+use crate::vocabulary::{self, Crm};
 use pest::Parser;
 
 /// Quote characters that word processors put around words.

@@ -94,9 +94,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
     },
-    /// Explain a diagnostic code, such as E0101.
+    /// Explain a diagnostic code, such as E0101, or a setting, such as "skip record creation".
     Explain {
-        /// The code.
+        /// The code, or a setting's name (quoted, as one argument).
+        #[arg(value_name = "CODE|SETTING")]
         code: String,
     },
     /// Explain a queue: each value in effect and the lines that set it, its table rows, its diagnostics.

@@ -361,6 +361,24 @@ fn explain_prints_the_documented_entry() {
 }
 
 #[test]
+fn explain_prints_a_setting_from_the_schema() {
+    let output = crmpol(&["explain", "Skip  Account Lookup"]);
+    assert_eq!(status(&output), 0);
+    let text = stdout(&output);
+    assert!(text.starts_with("setting `skip account lookup`\n\n"), "{text}");
+    assert!(text.contains("do not look the caller's account up"), "{text}");
+    assert!(text.contains("Built-in default: `no`."), "{text}");
+
+    let misspelt = crmpol(&["explain", "skip acount lookup"]);
+    assert_eq!(status(&misspelt), 2);
+    assert!(
+        stderr(&misspelt).contains("did you mean the setting `skip account lookup`?"),
+        "{}",
+        stderr(&misspelt)
+    );
+}
+
+#[test]
 fn github_format_is_one_workflow_command_per_diagnostic() {
     let output = crmpol(&[
         "check",

@@ -225,3 +225,40 @@ fn why_example_policy_is_the_fixture() {
         .any(|fence| fence.info == "crmpol" && fence.text == fixture);
     assert!(shown, "docs/cli.md shows tests/fixtures/cli-docs/surveys.crmpol");
 }
+
+/// The settings section of `docs/language.md`: its table, and its list of
+/// what each setting does with each item's lines joined.
+fn documented_settings(doc: &str) -> (String, String) {
+    let section = doc
+        .split("\n## Settings\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("docs/language.md has a Settings section");
+    let table: String = section
+        .lines()
+        .filter(|line| line.starts_with('|'))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let mut items: Vec<String> = Vec::new();
+    for line in section.lines() {
+        if line.starts_with("- **`") {
+            items.push(line.to_owned());
+        } else if let (Some(item), true) = (items.last_mut(), line.starts_with("  ")) {
+            item.push(' ');
+            item.push_str(line.trim());
+        }
+    }
+    let bullets: String = items.iter().map(|item| format!("{item}\n")).collect();
+    (table, bullets)
+}
+
+#[test]
+fn the_settings_docs_are_the_schema() {
+    let (table, bullets) = documented_settings(include_str!("../docs/language.md"));
+    assert_eq!(
+        table,
+        crmpol::settings::docs_table(),
+        "docs/language.md's settings table differs from the schema; the table above is what the schema says"
+    );
+    assert_eq!(bullets, crmpol::settings::docs_bullets());
+}

@@ -23,6 +23,7 @@ pub use why::{WhyFormat, WhyOptions, why};
 
 use crate::diagnostic::{Code, Diagnostic, Tally};
 use crate::render::{self, MessageFormat, RenderOptions};
+use crate::settings::SettingKey;
 use crate::source::{LoadError, SourceFile, SourceSet};
 use crate::suppress::Suppressed;
 use std::path::PathBuf;
@@ -205,15 +206,19 @@ fn unified_diff(file: &SourceFile, new_text: &str, new_label: &str) -> String {
         .to_string()
 }
 
-/// `crmpol explain CODE`: the code's entry of `docs/diagnostics.md`.
-pub fn explain(code: &str) -> CommandOutput {
-    let Some(code) = Code::parse(code) else {
-        let known: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
-        return CommandOutput::could_not_run(format!(
-            "unknown code `{}`; the codes are {}",
-            crate::text::quoted(code),
-            known.join(", ")
-        ));
+/// `crmpol explain CODE|SETTING`: a code's entry of `docs/diagnostics.md`,
+/// or what a setting does, from the settings schema.
+pub fn explain(topic: &str) -> CommandOutput {
+    let setting_name = crate::vocabulary::fold_whitespace(&topic.to_lowercase());
+    if let Some(key) = SettingKey::from_name(&setting_name) {
+        return CommandOutput {
+            stdout: crate::settings::explain(key),
+            stderr: String::new(),
+            status: ExitStatus::Success,
+        };
+    }
+    let Some(code) = Code::parse(topic) else {
+        return CommandOutput::could_not_run(unknown_topic(topic));
     };
     let Some(documentation) = code.documentation() else {
         return CommandOutput::could_not_run(format!("no documentation for {code}"));
@@ -223,4 +228,22 @@ pub fn explain(code: &str) -> CommandOutput {
         stderr: String::new(),
         status: ExitStatus::Success,
     }
+}
+
+/// What `explain` says about a word that is neither a code nor a setting:
+/// a setting it looks like, or else the list of codes.
+fn unknown_topic(topic: &str) -> String {
+    let names = crate::settings::setting_names();
+    if let Some(meant) = crate::vocabulary::closest(topic, &names) {
+        return format!(
+            "unknown code or setting `{}`; did you mean the setting `{meant}`?",
+            crate::text::quoted(topic)
+        );
+    }
+    let known: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
+    format!(
+        "unknown code `{}`; the codes are {}; `crmpol explain \"SETTING\"` explains a setting",
+        crate::text::quoted(topic),
+        known.join(", ")
+    )
 }

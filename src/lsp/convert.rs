@@ -240,6 +240,12 @@ pub fn completion_item(file: &SourceFile, completion: Completion, unit: ColumnUn
         label: completion.label,
         kind: Some(kind),
         detail: completion.detail,
+        documentation: completion.documentation.map(|markdown| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: markdown.to_owned(),
+            })
+        }),
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
             range: range(file, completion.replace, unit),
             new_text: completion.insert,

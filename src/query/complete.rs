@@ -36,6 +36,9 @@ pub struct Completion {
     pub label: String,
     pub kind: CompletionKind,
     pub detail: Option<String>,
+    /// Markdown saying what the item means, where there is more to say
+    /// than the detail.
+    pub documentation: Option<&'static str>,
     /// What replaces `replace`.
     pub insert: String,
     /// The part of the line already typed that the completion replaces
@@ -220,6 +223,7 @@ impl<'s> Semantics<'s> {
                     label: queue.name.clone(),
                     kind: CompletionKind::Queue,
                     detail: Some(format!("{kind}, opened in {} places", queue.declarations.len())),
+                    documentation: None,
                     // The opening quote is already typed.
                     insert: quoted.get(1..).unwrap_or_default().to_owned(),
                     replace,
@@ -277,6 +281,7 @@ fn statements(context: Context, replace: Span) -> Vec<Completion> {
         label: label.to_owned(),
         kind: CompletionKind::Keyword,
         detail: Some(detail.to_owned()),
+        documentation: None,
         insert: insert.to_owned(),
         replace,
     };
@@ -306,6 +311,7 @@ fn settings(replace: Span) -> impl Iterator<Item = Completion> {
         label: key.name().to_owned(),
         kind: CompletionKind::Setting,
         detail: Some(format!("built-in default: {}", key.built_in_default())),
+        documentation: Some(key.spec().doc),
         insert: format!("{}: ", key.name()),
         replace,
     })
@@ -319,6 +325,7 @@ fn values_of(key: SettingKey, replace: Span) -> Vec<Completion> {
             label: (*value).to_owned(),
             kind: CompletionKind::Value,
             detail: (*value == default).then(|| "the built-in default".to_owned()),
+            documentation: None,
             insert: (*value).to_owned(),
             replace,
         })
@@ -333,6 +340,7 @@ fn crm_names(replace: Span) -> Vec<Completion> {
             kind: CompletionKind::Crm,
             detail: (!crate::vendor::crm_supports_skipping(crm))
                 .then(|| "does not support skipping account or record creation".to_owned()),
+            documentation: None,
             insert: crm.keyword().to_owned(),
             replace,
         })

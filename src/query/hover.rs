@@ -31,22 +31,6 @@ pub struct Hover {
     pub markdown: String,
 }
 
-/// The language reference, where each setting's meaning is written once.
-const LANGUAGE_DOC: &str = include_str!("../../docs/language.md");
-
-/// A setting's meaning: its bullet in `docs/language.md` ("What they do").
-pub fn setting_meaning(key: SettingKey) -> Option<String> {
-    let marker = format!("- **`{}`** — ", key.name());
-    let start = LANGUAGE_DOC.find(&marker)? + marker.len();
-    let rest = LANGUAGE_DOC.get(start..)?;
-    let end = ["\n- **", "\n\n"]
-        .iter()
-        .filter_map(|stop| rest.find(stop))
-        .min()
-        .unwrap_or(rest.len());
-    Some(rest.get(..end)?.split_whitespace().collect::<Vec<_>>().join(" "))
-}
-
 impl<'s> Semantics<'s> {
     /// The hover at `offset` in `file`, if there is something to say.
     pub fn hover(&self, file: FileId, offset: usize) -> Option<Hover> {
@@ -83,9 +67,7 @@ impl<'s> Semantics<'s> {
         };
         let key = stmt.key?;
         let mut out = format!("**`{}`**", key.name());
-        if let Some(meaning) = setting_meaning(key) {
-            let _ = write!(out, ": {meaning}");
-        }
+        let _ = write!(out, ": {}", key.spec().doc);
         let _ = write!(out, "\n\nBuilt-in default: `{}`.", key.built_in_default());
         if let Some(assignment) = self.assignment_of(statement) {
             out.push_str("\n\n");
@@ -375,15 +357,6 @@ mod tests {
             .hover(FileId(0), offset)
             .map(|hover| hover.markdown)
             .unwrap_or_default()
-    }
-
-    #[test]
-    fn every_setting_has_a_meaning_in_the_language_reference() {
-        for key in SettingKey::ALL {
-            let meaning = setting_meaning(key).unwrap_or_default();
-            assert!(meaning.len() > 20, "{key}: {meaning:?}");
-            assert!(!meaning.contains("\n- **"), "{key}: ran into the next bullet");
-        }
     }
 
     #[test]

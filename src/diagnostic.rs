@@ -73,12 +73,17 @@ codes! {
     E0102 => Error, "account lookup skipped while accounts are still created";
     E0103 => Error, "`records` option not offered for this combination";
     E0104 => Error, "skipping creation is not supported by this CRM";
+    E0105 => Error, "one-channel setting in the other channel's block";
+    E0106 => Error, "push to the account is offered only by ServiceNow";
     W0201 => Warning, "setting repeats the value it inherits";
     W0202 => Warning, "setting is never effective";
     W0203 => Warning, "session data attached to nothing";
     W0204 => Warning, "sibling queue names differ only in case or spacing";
     W0205 => Warning, "sibling queue names look alike";
     W0206 => Warning, "allow comment silences nothing";
+    W0207 => Warning, "setting has no effect";
+    W0208 => Warning, "abandoned calls get no record while the call delay is on";
+    W0209 => Warning, "Zendesk keeps no ticket when both creations are skipped";
 }
 
 impl Code {

@@ -67,25 +67,32 @@ fn markdown(table: &DecisionTable) -> String {
     let _ = writeln!(out, "\n## Outcomes\n");
     let _ = writeln!(
         out,
-        "| Queue | Channel | Situation | Account | Record | Session data | Attached to |"
+        "| Queue | Channel | Situation | Progress | Account | Record | Record created at | Session data | Attached to |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
     for entry in &table.entries {
         for rule in &entry.rules {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 queue_cell(entry),
                 entry.channel,
                 words(rule.situation),
+                words(rule.progress),
                 words(rule.account),
                 words(rule.record),
+                created_at_cell(rule.record_created_at),
                 words(rule.session_data),
                 words(rule.attached_to),
             );
         }
     }
     out
+}
+
+/// When a row's record is created; `—` where it creates none.
+fn created_at_cell(at: Option<crate::vendor::RecordCreatedAt>) -> String {
+    at.map_or_else(|| "—".to_owned(), words)
 }
 
 /// A setting's value as the settings table shows it: its spelling in a

@@ -98,7 +98,30 @@ pub struct Assignment {
     pub inherited: Vec<(Channel, Effective)>,
 }
 
+/// A statement of a one-channel setting inside the other channel's block
+/// (E0105). It takes effect nowhere, so it is not an [`Assignment`].
+#[derive(Clone, Debug)]
+pub struct MisplacedSetting {
+    pub key: SettingKey,
+    pub value: SettingValue,
+    pub owner: Owner,
+    /// The block it stands in.
+    pub channel: Channel,
+    pub span: Span,
+    pub statement: NodeRef,
+}
+
 impl Assignment {
+    /// The channels whose entries this statement can decide: those of its
+    /// scope that its setting applies to.
+    pub fn channels(&self) -> impl Iterator<Item = Channel> + '_ {
+        self.scope
+            .channels()
+            .iter()
+            .copied()
+            .filter(|&channel| self.key.applies_to(channel))
+    }
+
     /// Whether this statement repeats, for `channel`, the value it inherits.
     pub fn repeats_inherited(&self, channel: Channel) -> bool {
         self.inherited_for(channel)
@@ -252,6 +275,8 @@ pub struct ResolvedPolicy {
     /// Top-level queues in order of first appearance.
     pub roots: Vec<QueueId>,
     pub assignments: Vec<Assignment>,
+    /// Statements of a one-channel setting in the other channel's block.
+    pub misplaced: Vec<MisplacedSetting>,
     /// Leaf queues in tree order, `call` before `chat`.
     pub entries: Vec<LeafEntry>,
 }
@@ -461,6 +486,19 @@ impl TreeBuilder {
                     Placement::Channel(owner, channel) => (owner, Scope::Channel(channel)),
                     Placement::Skip => return Placement::Skip,
                 };
+                if let (Some(key), Some(value), Scope::Channel(channel)) = (stmt.key, stmt.value, scope)
+                    && !key.applies_to(channel)
+                {
+                    self.policy.misplaced.push(MisplacedSetting {
+                        key,
+                        value,
+                        owner,
+                        channel,
+                        span,
+                        statement,
+                    });
+                    return Placement::Skip;
+                }
                 if let (Some(key), Some(value), Some(written)) = (stmt.key, stmt.value, &stmt.written_value) {
                     let written = Written {
                         span,

@@ -13,7 +13,7 @@ use crate::vocabulary::{Channel, Crm};
 use serde::Serialize;
 
 /// The version of the table's shape; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DecisionTable {
@@ -60,6 +60,6 @@ pub fn table_entry(policy: &ResolvedPolicy, entry: &LeafEntry) -> TableEntry {
         queue: policy.path(entry.queue).into_iter().map(str::to_owned).collect(),
         channel: entry.channel,
         settings,
-        rules: vendor::outcomes(&settings),
+        rules: vendor::outcomes(&settings, policy.crm()),
     }
 }

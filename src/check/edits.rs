@@ -24,7 +24,12 @@ pub fn remove_line(sources: &SourceSet, statement: Span) -> Edit {
 /// statement, no comment), the block closes up to `{}` on its opening line,
 /// as the canonical layout writes an empty block.
 pub fn remove_setting(context: &CheckContext<'_>, assignment: &Assignment) -> Edit {
-    let statement = assignment.statement;
+    remove_statement(context, assignment.statement, assignment.span)
+}
+
+/// Removes the statement `statement`, written at `span`, as
+/// [`remove_setting`] does.
+pub fn remove_statement(context: &CheckContext<'_>, statement: NodeRef, span: Span) -> Edit {
     let closed_up = (|| {
         let tree = context.trees.get(statement.file.0)?;
         let source = context.sources.get(statement.file)?;
@@ -39,7 +44,7 @@ pub fn remove_setting(context: &CheckContext<'_>, assignment: &Assignment) -> Ed
         let no_comment = !tree.has_comment_in(block.open.end, close_line_end);
         (alone && no_comment).then(|| Edit::replace(Span::new(statement.file, block.open.start, close.end), "{}"))
     })();
-    closed_up.unwrap_or_else(|| remove_line(context.sources, assignment.span))
+    closed_up.unwrap_or_else(|| remove_line(context.sources, span))
 }
 
 /// Adds `key: value` to the settings of `owner` (in its `scope`), where the

@@ -78,7 +78,7 @@ fn covered_entries(context: &CheckContext<'_>, assignment: &Assignment) -> Vec<u
         Owner::Defaults => 0..policy.entries.len(),
         Owner::Queue(queue) => policy.queue(queue).map_or(0..0, |queue| queue.entries.clone()),
     };
-    let channels = assignment.scope.channels();
+    let channels: Vec<_> = assignment.channels().collect();
     range
         .filter(|&index| {
             policy

@@ -6,6 +6,7 @@
 //! cause once (the statements that produce it), not once per leaf, with a
 //! note naming how many leaf/channel entries it affects.
 
+mod abandoned_call_records_withheld;
 mod append_without_lookup;
 mod causes;
 mod duplicate_crm;
@@ -16,15 +17,19 @@ mod ineffective_setting;
 mod invalid_value;
 mod look_alike_queue_names;
 mod lookup_skipped_with_account_creation;
+mod misplaced_channel_setting;
 mod missing_crm;
+mod push_without_servicenow;
 mod records_option_unavailable;
 mod redundant_setting;
 mod scoped;
 mod session_data_unattached;
+mod setting_without_effect;
 mod similar_queue_names;
 mod suggestions;
 mod unknown_setting;
 mod unsupported_crm_skip;
+mod zendesk_ticket_gets_nothing;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolve::{AssignmentId, Owner, ResolvedPolicy, Scope, Source};
@@ -122,7 +127,11 @@ fn effective_assignments(policy: &ResolvedPolicy) -> Vec<bool> {
     let mut reached = [vec![false; count], vec![false; count]];
     for entry in &policy.entries {
         let reached = &mut reached[entry.channel.index()];
-        for (_, value) in entry.settings.iter() {
+        for (_, value) in entry
+            .settings
+            .iter()
+            .filter(|(key, _)| key.applies_to(entry.channel))
+        {
             let mut source = value.source;
             while let Source::Stated(id) = source {
                 match reached.get_mut(id.0) {
@@ -158,11 +167,16 @@ pub const RULES: &[&dyn CheckRule] = &[
     &lookup_skipped_with_account_creation::LookupSkippedWithAccountCreation,
     &records_option_unavailable::RecordsOptionUnavailable,
     &unsupported_crm_skip::UnsupportedCrmSkip,
+    &misplaced_channel_setting::MisplacedChannelSetting,
+    &push_without_servicenow::PushWithoutServicenow,
     &redundant_setting::RedundantSetting,
     &ineffective_setting::IneffectiveSetting,
     &session_data_unattached::SessionDataUnattached,
     &similar_queue_names::SimilarQueueNames,
     &look_alike_queue_names::LookAlikeQueueNames,
+    &setting_without_effect::SettingWithoutEffect,
+    &abandoned_call_records_withheld::AbandonedCallRecordsWithheld,
+    &zendesk_ticket_gets_nothing::ZendeskTicketGetsNothing,
 ];
 
 /// Runs every rule.

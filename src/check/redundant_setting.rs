@@ -34,10 +34,8 @@ fn is_redundant(assignment: &Assignment) -> bool {
         return false;
     }
     let repeats = assignment
-        .scope
         .channels()
-        .iter()
-        .all(|&channel| assignment.repeats_inherited(channel));
+        .all(|channel| assignment.repeats_inherited(channel));
     let restates_built_in_in_defaults = assignment.owner == Owner::Defaults
         && (assignment.scope == Scope::Plain
             || assignment

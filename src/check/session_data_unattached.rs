@@ -6,7 +6,8 @@ use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolve::Source;
 use crate::settings::SettingKey;
-use crate::vendor::{self, Attachment};
+use crate::vendor::{self, Attachment, Progress};
+use crate::vocabulary::Crm;
 
 pub struct SessionDataUnattached;
 
@@ -16,31 +17,53 @@ impl CheckRule for SessionDataUnattached {
     }
 
     fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
+        let crm = context.policy.crm();
         let mut causes = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
             let Some(choices) = context.choices.get(index) else {
                 continue;
             };
-            let unattached = vendor::outcomes(choices)
+            let unattached = vendor::outcomes(choices, crm)
                 .into_iter()
                 .find(|outcome| outcome.attached_to == Attachment::None);
             if let Some(outcome) = unattached {
-                let record = entry.settings.get(SettingKey::SkipRecordCreation).source;
-                let account = entry.settings.get(SettingKey::SkipAccountCreation).source;
-                causes.add((record, account, outcome.situation), index);
+                let source = |key| entry.settings.get(key).source;
+                let record = source(SettingKey::SkipRecordCreation);
+                let account = source(SettingKey::SkipAccountCreation);
+                // Where a session that got less far loses its record, the
+                // setting that withholds it is part of the cause.
+                let withheld = match outcome.progress {
+                    Progress::Engaged => None,
+                    Progress::Unengaged => Some(source(SettingKey::DelayChatRecordCreationUntilConsumerMessages)),
+                    Progress::Abandoned => [
+                        SettingKey::CreateRecordsForAbandonedSessions,
+                        SettingKey::DelayCallRecordCreationUntilConnected,
+                        SettingKey::DelayChatRecordCreationUntilConsumerMessages,
+                    ]
+                    .into_iter()
+                    .filter(|&key| key.applies_to(entry.channel))
+                    .map(source)
+                    .find(|source| matches!(source, Source::Stated(_))),
+                };
+                causes.add((record, account, withheld, outcome.situation, outcome.progress), index);
             }
         }
         causes
             .into_groups()
             .into_iter()
-            .map(|((record, account, situation), entries)| {
+            .map(|((record, account, withheld, situation, progress), entries)| {
+                let situation = match progress {
+                    Progress::Engaged => format!("`{}`", situation.name()),
+                    progress => format!("`{}` (`{}`)", situation.name(), progress.name()),
+                };
                 let mut diagnostic = Diagnostic::new(
                     Code::W0203,
-                    format!("session data is attached to nothing in situation `{}`", situation.name()),
+                    format!("session data is attached to nothing in situation {situation}"),
                 );
                 let labels = [
                     (record, "record creation skipped here"),
                     (account, "account creation skipped here"),
+                    (withheld.unwrap_or(Source::BuiltIn), "no record for these sessions because of this"),
                 ];
                 let mut primary = true;
                 for (source, label) in labels {
@@ -51,6 +74,11 @@ impl CheckRule for SessionDataUnattached {
                     } else {
                         diagnostic.with_secondary(statement.span, label)
                     };
+                }
+                if crm == Some(Crm::Servicenow) {
+                    diagnostic = diagnostic.with_note(
+                        "with ServiceNow, session data reaches the account only with `push session data to account: yes`",
+                    );
                 }
                 diagnostic
                     .with_help("keep account or record creation on for these queues if their sessions belong in the CRM")

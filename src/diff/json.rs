@@ -10,12 +10,12 @@ use super::causes::{Cause, CauseId, CauseKind, Place};
 use super::direction::Direction;
 use super::{Counts, EntryChange, EntryDiff, PolicyDiff};
 use crate::settings::{SessionDataTarget, SettingValue};
-use crate::vendor::{AccountAction, Attachment, Outcome, RecordAction, Situation};
+use crate::vendor::{AccountAction, Attachment, Outcome, Progress, RecordAction, RecordCreatedAt, Situation};
 use crate::vocabulary::{Channel, Crm};
 use serde::Serialize;
 
 /// The version of the shape below; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -69,6 +69,7 @@ struct ValueChange {
 #[derive(Serialize)]
 struct Rule {
     situation: Situation,
+    progress: Progress,
     before: Option<Row>,
     after: Option<Row>,
 }
@@ -78,6 +79,7 @@ struct Rule {
 struct Row {
     account: AccountAction,
     record: RecordAction,
+    record_created_at: Option<RecordCreatedAt>,
     session_data: SessionDataTarget,
     attached_to: Attachment,
 }
@@ -135,6 +137,7 @@ fn entry_object<'a>(diff: &PolicyDiff, entry: &'a EntryDiff) -> Entry<'a> {
             .iter()
             .map(|rule| Rule {
                 situation: rule.situation,
+                progress: rule.progress,
                 before: rule.before.map(row),
                 after: rule.after.map(row),
             })
@@ -153,6 +156,7 @@ fn row(outcome: Outcome) -> Row {
     Row {
         account: outcome.account,
         record: outcome.record,
+        record_created_at: outcome.record_created_at,
         session_data: outcome.session_data,
         attached_to: outcome.attached_to,
     }

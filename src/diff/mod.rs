@@ -21,7 +21,7 @@ mod words;
 use crate::resolve::{EntryKey, LeafEntry};
 use crate::settings::{SettingKey, SettingValue};
 use crate::table::DecisionTable;
-use crate::vendor::{Outcome, Situation};
+use crate::vendor::{Outcome, Progress, Situation};
 use crate::vocabulary::Crm;
 use crate::{Analysis, SourceSet};
 use causes::{Cause, CauseId, CauseIndex};
@@ -76,6 +76,7 @@ pub struct SettingChange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleChange {
     pub situation: Situation,
+    pub progress: Progress,
     pub before: Option<Outcome>,
     pub after: Option<Outcome>,
 }
@@ -296,22 +297,24 @@ fn changed_entry(
     })
 }
 
-/// The rows that differ, keyed by situation: first in the `before` table's
-/// order, then the situations only `after` has.
+/// The rows that differ, keyed by situation and progress: first in the
+/// `before` table's order, then the rows only `after` has.
 fn changed_rules(before: &[Outcome], after: &[Outcome]) -> Vec<RuleChange> {
-    let find = |rows: &[Outcome], situation| rows.iter().find(|row| row.situation == situation).copied();
-    let mut situations: Vec<Situation> = before.iter().map(|row| row.situation).collect();
+    let key = |row: &Outcome| (row.situation, row.progress);
+    let find = |rows: &[Outcome], wanted| rows.iter().find(|row| key(row) == wanted).copied();
+    let mut keys: Vec<(Situation, Progress)> = before.iter().map(key).collect();
     for row in after {
-        if !situations.contains(&row.situation) {
-            situations.push(row.situation);
+        if !keys.contains(&key(row)) {
+            keys.push(key(row));
         }
     }
-    situations
-        .into_iter()
-        .filter_map(|situation| {
-            let (was, is) = (find(before, situation), find(after, situation));
+    keys.into_iter()
+        .filter_map(|(situation, progress)| {
+            let wanted = (situation, progress);
+            let (was, is) = (find(before, wanted), find(after, wanted));
             (was != is).then_some(RuleChange {
                 situation,
+                progress,
                 before: was,
                 after: is,
             })
@@ -346,6 +349,7 @@ fn one_sided_entry(
             let (before, after) = on_one_side(*row, added);
             RuleChange {
                 situation: row.situation,
+                progress: row.progress,
                 before,
                 after,
             }

@@ -8,7 +8,7 @@ use super::causes::{Cause, CauseKind, TOP_LEVEL};
 use super::{EntryChange, EntryDiff, RuleChange, SettingChange};
 use crate::emit::words;
 use crate::resolve::{EntryKey, quote_name};
-use crate::vendor::Outcome;
+use crate::vendor::{Outcome, Progress};
 
 /// `"Support" / "Billing" (call)`, names as the language writes them.
 pub fn entry_name(key: &EntryKey) -> String {
@@ -34,7 +34,10 @@ pub fn setting_change(setting: &SettingChange) -> String {
 /// only one side has lists its fields, marked as new or gone when the entry
 /// itself is on both sides.
 pub fn rule_change(rule: &RuleChange, entry_change: EntryChange) -> String {
-    let situation = words(rule.situation);
+    let situation = match rule.progress {
+        Progress::Engaged => words(rule.situation),
+        progress => format!("{} ({})", words(rule.situation), words(progress)),
+    };
     match (rule.before, rule.after) {
         (Some(before), Some(after)) => {
             let fields: Vec<String> = fields(&before)
@@ -68,10 +71,11 @@ pub fn rule_change(rule: &RuleChange, entry_change: EntryChange) -> String {
 const SESSION_DATA: &str = "session data";
 
 /// A row's fields in words, in the table's order.
-fn fields(row: &Outcome) -> [(&'static str, String); 4] {
+fn fields(row: &Outcome) -> [(&'static str, String); 5] {
     [
         ("account", words(row.account)),
         ("record", words(row.record)),
+        ("created at", row.record_created_at.map_or_else(|| "—".to_owned(), words)),
         (SESSION_DATA, words(row.session_data)),
         ("attached to", words(row.attached_to)),
     ]

@@ -56,11 +56,15 @@ pub struct SettingSpec {
     /// The channels whose entries it decides.
     pub channels: &'static [Channel],
     pub offered: Offered,
+    /// The language version that added it: 1 for the first six settings.
+    pub added_in: u8,
     /// What it does, in one Markdown paragraph (hover, `explain`, docs).
     pub doc: &'static str,
 }
 
 const BOTH_CHANNELS: &[Channel] = &Channel::ALL;
+const CALL_ONLY: &[Channel] = &[Channel::Call];
+const CHAT_ONLY: &[Channel] = &[Channel::Chat];
 
 /// Declares [`SettingKey`] and [`SETTINGS`] together, so the two cannot
 /// drift: one variant per entry, in canonical order.
@@ -93,6 +97,7 @@ settings! {
         default: SettingValue::Choice(SettingKey::MapSessionDataTo, 0),
         channels: BOTH_CHANNELS,
         offered: Offered::ByEveryCrm,
+        added_in: 1,
         doc: "where the platform stores the session data: `activity object`, a CRM activity object \
               attached to the record, or `ccaas session`, the platform's own session object. The \
               portal has called that object \"CCaaS Session\" and \"CCAIP Session\", so `ccaip session` \
@@ -106,6 +111,7 @@ settings! {
         default: SettingValue::Flag(false),
         channels: BOTH_CHANNELS,
         offered: Offered::Only(vendor::SKIPPING_CRMS),
+        added_in: 1,
         doc: "`yes`: when the caller has no CRM account, do not create one.",
     },
     SkipRecordCreation => SettingSpec {
@@ -116,6 +122,7 @@ settings! {
         default: SettingValue::Flag(false),
         channels: BOTH_CHANNELS,
         offered: Offered::Only(vendor::SKIPPING_CRMS),
+        added_in: 1,
         doc: "`yes`: do not create a new record (case, ticket) for the session.",
     },
     SkipAccountLookup => SettingSpec {
@@ -126,6 +133,7 @@ settings! {
         default: SettingValue::Flag(false),
         channels: BOTH_CHANNELS,
         offered: Offered::ByEveryCrm,
+        added_in: 1,
         doc: "`yes`: do not look the caller's account up at all. Allowed only together with \
               `skip account creation: yes` (`E0102`) and not together with appending (`E0101`).",
     },
@@ -137,6 +145,7 @@ settings! {
         default: SettingValue::Flag(false),
         channels: BOTH_CHANNELS,
         offered: Offered::ByEveryCrm,
+        added_in: 1,
         doc: "`yes`: when the caller already has an open record that came in through the same leaf \
               queue, add the session to it instead of creating a new one.",
     },
@@ -148,9 +157,76 @@ settings! {
         default: SettingValue::Choice(SettingKey::Records, 0),
         channels: BOTH_CHANNELS,
         offered: Offered::ByEveryCrm,
+        added_in: 1,
         doc: "the choice in the portal's \"Records\" data-mapping list, by its position (first, \
               second, third). How many choices the portal offers depends on the other settings, and \
               is often just one (`E0103`).",
+    },
+    AppendToClosedRecordsWithin => SettingSpec {
+        name: "append to closed records within",
+        table_field: "append_to_closed_records_within_days",
+        column: "Append to closed records within",
+        kind: ValueKind::Days,
+        default: SettingValue::Days(None),
+        channels: BOTH_CHANNELS,
+        offered: Offered::ByEveryCrm,
+        added_in: 2,
+        doc: "`N days`: together with `append to latest open record: yes`, a caller whose latest record \
+              in the same leaf queue was closed within the last N days gets that record opened again \
+              (back to the default open status) and the session added to it. Decides nothing without \
+              appending (`W0207`).",
+    },
+    DelayCallRecordCreationUntilConnected => SettingSpec {
+        name: "delay call record creation until connected",
+        table_field: "delay_call_record_creation_until_connected",
+        column: "Delay call record until connected",
+        kind: ValueKind::Flag,
+        default: SettingValue::Flag(false),
+        channels: CALL_ONLY,
+        offered: Offered::ByEveryCrm,
+        added_in: 2,
+        doc: "`yes`: a call's record is created when an agent is connected, not when the call is \
+              assigned, so callers who hang up before that get none. Calls only: inside a `chat { }` \
+              block it is `E0105`; elsewhere it affects only call entries. Abandoned calls then never \
+              get a record (`W0208`).",
+    },
+    DelayChatRecordCreationUntilConsumerMessages => SettingSpec {
+        name: "delay chat record creation until consumer messages",
+        table_field: "delay_chat_record_creation_until_consumer_messages",
+        column: "Delay chat record until consumer messages",
+        kind: ValueKind::Count,
+        default: SettingValue::Count(None),
+        channels: CHAT_ONLY,
+        offered: Offered::ByEveryCrm,
+        added_in: 2,
+        doc: "`N`: a chat's record is created once the consumer has sent N messages, so chats where \
+              the consumer never writes leave no empty record. Chats only: inside a `call { }` block \
+              it is `E0105`; elsewhere it affects only chat entries.",
+    },
+    CreateRecordsForAbandonedSessions => SettingSpec {
+        name: "create records for abandoned sessions",
+        table_field: "create_records_for_abandoned_sessions",
+        column: "Create records for abandoned sessions",
+        kind: ValueKind::Flag,
+        default: SettingValue::Flag(true),
+        channels: BOTH_CHANNELS,
+        offered: Offered::ByEveryCrm,
+        added_in: 2,
+        doc: "`no`: calls and chats that end before an agent is connected get no new record (appending \
+              to an open record, or reopening a recently closed one, still happens).",
+    },
+    PushSessionDataToAccount => SettingSpec {
+        name: "push session data to account",
+        table_field: "push_session_data_to_account",
+        column: "Push session data to account",
+        kind: ValueKind::Flag,
+        default: SettingValue::Flag(false),
+        channels: BOTH_CHANNELS,
+        offered: Offered::Only(vendor::PUSHING_CRMS),
+        added_in: 2,
+        doc: "`yes`: with ServiceNow, where no record takes the session, its data is pushed to the \
+              caller's account; without it the data reaches neither the account nor a record \
+              (`W0203`). Only the ServiceNow integration has this option (`E0106`).",
     },
 }
 

@@ -182,13 +182,24 @@ fn rows_text(out: &mut String, entry: &EntryExplanation<'_>, style: Style) {
         table.records_options_available()
     );
     let _ = writeln!(out, "  {}", style.bold(&heading));
-    let header = ["situation", "account", "record", "session data", "attached to"].map(str::to_owned);
+    let header = [
+        "situation",
+        "progress",
+        "account",
+        "record",
+        "created at",
+        "session data",
+        "attached to",
+    ]
+    .map(str::to_owned);
     let mut rows = vec![header];
     rows.extend(table.rules.iter().map(|rule| {
         [
             words(rule.situation),
+            words(rule.progress),
             words(rule.account),
             words(rule.record),
+            rule.record_created_at.map_or_else(|| "—".to_owned(), words),
             words(rule.session_data),
             words(rule.attached_to),
         ]

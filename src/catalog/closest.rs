@@ -116,7 +116,9 @@ mod tests {
 
     fn suggestions(path: &[&str]) -> Vec<String> {
         let read = read_catalog(FileId(0), CATALOG);
-        let Some(catalog) = read.catalog else { panic!("{:?}", read.problems) };
+        let Some(catalog) = read.catalog else {
+            panic!("{:?}", read.problems)
+        };
         catalog
             .suggest_paths(path)
             .into_iter()
@@ -140,7 +142,10 @@ mod tests {
 
     #[test]
     fn rivals_are_all_shown_and_strangers_none() {
-        assert_eq!(suggestions(&["Support", "Tier 3"]), ["Support/Tier 1", "Support/Tier 2"]);
+        assert_eq!(
+            suggestions(&["Support", "Tier 3"]),
+            ["Support/Tier 1", "Support/Tier 2"]
+        );
         assert_eq!(suggestions(&["Marketing", "Outbound"]), Vec::<String>::new());
         assert_eq!(suggestions(&[]), Vec::<String>::new());
     }

@@ -282,7 +282,10 @@ impl<'a> Parser<'a> {
                 Some(_) => {
                     // Copy the run up to the next quote, backslash or control.
                     let run_start = self.at;
-                    while self.peek().is_some_and(|byte| byte != b'"' && byte != b'\\' && byte >= 0x20) {
+                    while self
+                        .peek()
+                        .is_some_and(|byte| byte != b'"' && byte != b'\\' && byte >= 0x20)
+                    {
                         self.at += 1;
                     }
                     decoded.push_str(self.text.get(run_start..self.at).unwrap_or(""));
@@ -358,7 +361,9 @@ impl<'a> Parser<'a> {
             b'\t' => "a tab".to_owned(),
             _ => format!("the control character U+{byte:04X}"),
         };
-        self.error(&format!("{what} inside a string (write it as an escape, or close the string)"))
+        self.error(&format!(
+            "{what} inside a string (write it as an escape, or close the string)"
+        ))
     }
 
     fn expect(&mut self, byte: u8, message: &str) -> Result<(), SyntaxError> {
@@ -431,7 +436,10 @@ mod tests {
     fn decodes_escapes_and_surrogate_pairs() {
         let found = events(r#"["\"\\\/\b\f\n\r\t", "\ud83d\ude00"]"#);
         let Ok(found) = found else { panic!("{found:?}") };
-        assert_eq!(found.get(1), Some(&Event::Scalar(Scalar::String("\"\\/\u{8}\u{c}\n\r\t".into()), 1, 19)));
+        assert_eq!(
+            found.get(1),
+            Some(&Event::Scalar(Scalar::String("\"\\/\u{8}\u{c}\n\r\t".into()), 1, 19))
+        );
         assert!(matches!(found.get(2), Some(Event::Scalar(Scalar::String(s), ..)) if s == "\u{1F600}"));
     }
 

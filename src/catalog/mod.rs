@@ -121,7 +121,10 @@ pub struct ChannelSet {
 }
 
 impl ChannelSet {
-    pub const NONE: ChannelSet = ChannelSet { call: false, chat: false };
+    pub const NONE: ChannelSet = ChannelSet {
+        call: false,
+        chat: false,
+    };
     pub const BOTH: ChannelSet = ChannelSet { call: true, chat: true };
 
     pub fn only(channel: Channel) -> ChannelSet {

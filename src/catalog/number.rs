@@ -105,7 +105,15 @@ impl Number {
 
 impl Ord for Number {
     fn cmp(&self, other: &Number) -> Ordering {
-        let sign = |n: &Number| if n.is_zero() { 0 } else if n.negative { -1 } else { 1 };
+        let sign = |n: &Number| {
+            if n.is_zero() {
+                0
+            } else if n.negative {
+                -1
+            } else {
+                1
+            }
+        };
         match sign(self).cmp(&sign(other)) {
             Ordering::Equal if self.negative => other.cmp_magnitude(self),
             Ordering::Equal => self.cmp_magnitude(other),
@@ -136,7 +144,12 @@ impl fmt::Display for Number {
             write!(f, "{digits}{}", "0".repeat(usize::try_from(self.exponent).unwrap_or(0)))
         } else if self.exponent < 0 && magnitude > 0 {
             let point = usize::try_from(magnitude).unwrap_or(0);
-            write!(f, "{}.{}", digits.get(..point).unwrap_or(""), digits.get(point..).unwrap_or(""))
+            write!(
+                f,
+                "{}.{}",
+                digits.get(..point).unwrap_or(""),
+                digits.get(point..).unwrap_or("")
+            )
         } else if self.exponent < 0 && magnitude > -6 {
             let zeros = usize::try_from(-magnitude).unwrap_or(0);
             write!(f, "0.{}{digits}", "0".repeat(zeros))
@@ -176,7 +189,10 @@ mod tests {
             .collect();
         numbers.sort();
         let shown: Vec<String> = numbers.iter().map(ToString::to_string).collect();
-        assert_eq!(shown, ["-10", "-2", "-0.25", "0", "0.5", "2", "10", "10", "12.5", "123"]);
+        assert_eq!(
+            shown,
+            ["-10", "-2", "-0.25", "0", "0.5", "2", "10", "10", "12.5", "123"]
+        );
     }
 
     #[test]
@@ -184,7 +200,10 @@ mod tests {
         assert_eq!(number("15e39").to_string(), "1.5e40");
         assert_eq!(number("1e-9").to_string(), "1e-9");
         assert_eq!(number("0.001").to_string(), "0.001");
-        assert_eq!(number("1e999999999999999999999").to_string(), format!("1e{EXPONENT_LIMIT}"));
+        assert_eq!(
+            number("1e999999999999999999999").to_string(),
+            format!("1e{EXPONENT_LIMIT}")
+        );
     }
 
     #[test]

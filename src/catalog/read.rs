@@ -282,7 +282,10 @@ impl Walk {
                     menu.end = end;
                 }
             }
-            Some(Role::Root { start, has_menus: false }) => self.problems.push(
+            Some(Role::Root {
+                start,
+                has_menus: false,
+            }) => self.problems.push(
                 CatalogProblem::new(
                     ProblemKind::NotACatalog,
                     "the catalog has no `menus` array".to_owned(),
@@ -445,7 +448,10 @@ fn not_json(file: FileId, text: &str, error: &SyntaxError) -> CatalogProblem {
     let column = before[line_start..].chars().count() + 1;
     CatalogProblem::new(
         ProblemKind::NotJson,
-        format!("the catalog is not JSON: {} at line {line}, column {column}", error.message),
+        format!(
+            "the catalog is not JSON: {} at line {line}, column {column}",
+            error.message
+        ),
         Span::new(file, at, end),
         error.message.clone(),
     )
@@ -539,7 +545,9 @@ mod tests {
         let text = "[\n  {\"id\": 1,}\n]";
         let (menus, problems) = read_menus(FileId(0), text);
         assert!(menus.is_empty());
-        let [problem] = problems.as_slice() else { panic!("{problems:?}") };
+        let [problem] = problems.as_slice() else {
+            panic!("{problems:?}")
+        };
         assert_eq!(problem.kind, ProblemKind::NotJson);
         assert_eq!(&text[problem.span.range()], "}");
         assert_eq!(
@@ -551,8 +559,14 @@ mod tests {
     #[test]
     fn not_json_at_the_end_points_at_the_end() {
         let (_, problems) = read_menus(FileId(0), "[{\"id\": 1}");
-        let [problem] = problems.as_slice() else { panic!("{problems:?}") };
+        let [problem] = problems.as_slice() else {
+            panic!("{problems:?}")
+        };
         assert_eq!(problem.span.range(), 10..10);
-        assert!(problem.message.contains("found the end of the file"), "{}", problem.message);
+        assert!(
+            problem.message.contains("found the end of the file"),
+            "{}",
+            problem.message
+        );
     }
 }

@@ -179,7 +179,9 @@ impl Catalog {
 
     /// The path, if some non-deleted menu has it.
     pub fn lookup<S: AsRef<str>>(&self, path: &[S]) -> Option<PathInfo> {
-        let id = self.find(path).filter(|&id| self.node(id).is_some_and(|node| node.live))?;
+        let id = self
+            .find(path)
+            .filter(|&id| self.node(id).is_some_and(|node| node.live))?;
         self.info(id)
     }
 
@@ -237,7 +239,8 @@ impl Catalog {
     /// The live children of a path (of the top level for `None`), in
     /// catalog order.
     pub fn children(&self, id: Option<PathId>) -> &[PathId] {
-        self.node(id.unwrap_or(ROOT)).map_or(&[], |node| node.children.as_slice())
+        self.node(id.unwrap_or(ROOT))
+            .map_or(&[], |node| node.children.as_slice())
     }
 
     /// The path's node, live or not, by names.
@@ -261,7 +264,9 @@ impl Catalog {
     pub(super) fn parent_of<S: AsRef<str>>(&self, path: &[S]) -> Option<PathId> {
         match path.split_last() {
             Some((_, [])) => Some(ROOT),
-            Some((_, parent)) => self.find(parent).filter(|&id| self.node(id).is_some_and(|node| node.live)),
+            Some((_, parent)) => self
+                .find(parent)
+                .filter(|&id| self.node(id).is_some_and(|node| node.live)),
             None => None,
         }
     }
@@ -328,12 +333,7 @@ pub(super) fn build(
 
 /// The id of each menu that has one, by value; reports missing and
 /// duplicate ids.
-fn check_ids(
-    file: FileId,
-    text: &str,
-    raw: &[RawMenu],
-    problems: &mut Vec<CatalogProblem>,
-) -> HashMap<MenuId, usize> {
+fn check_ids(file: FileId, text: &str, raw: &[RawMenu], problems: &mut Vec<CatalogProblem>) -> HashMap<MenuId, usize> {
     let mut ids: HashMap<MenuId, usize> = HashMap::with_capacity(raw.len());
     for (index, menu) in raw.iter().enumerate() {
         let Some((id, span)) = &menu.id else {
@@ -475,7 +475,11 @@ fn check_cycles(
             let from = walk.iter().position(|&index| index == repeat).unwrap_or(0);
             let mut members: Vec<usize> = walk.get(from..).unwrap_or(&[]).to_vec();
             // Start the cycle at its first member in the file.
-            let first = members.iter().enumerate().min_by_key(|(_, index)| **index).map_or(0, |(at, _)| at);
+            let first = members
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, index)| **index)
+                .map_or(0, |(at, _)| at);
             members.rotate_left(first);
             problems.push(cycle_problem(file, text, raw, &members));
         }

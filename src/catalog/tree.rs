@@ -624,3 +624,66 @@ fn entries(nodes: &[Node]) -> Vec<Entry> {
     }
     entries
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::{ProblemKind, read_catalog};
+    use crate::source::FileId;
+    use crate::vocabulary::Channel;
+
+    fn entries(text: &str) -> Vec<String> {
+        let read = read_catalog(FileId(0), text);
+        let Some(catalog) = read.catalog else {
+            panic!("{:?}", read.problems)
+        };
+        catalog
+            .entries()
+            .iter()
+            .map(|entry| format!("{} {}", catalog.path(entry.path).join("/"), entry.channel))
+            .collect()
+    }
+
+    fn kinds(text: &str) -> Vec<ProblemKind> {
+        read_catalog(FileId(0), text)
+            .problems
+            .iter()
+            .map(|problem| problem.kind)
+            .collect()
+    }
+
+    #[test]
+    fn a_leaf_is_per_channel() {
+        let text = r#"[{"id": 1, "name": "A"}, {"id": 2, "name": "B", "parent_id": 1, "menu_type": "ivr_menu"}]"#;
+        assert_eq!(entries(text), ["A chat", "A/B call"]);
+    }
+
+    #[test]
+    fn a_deleted_menu_takes_its_subtree_along() {
+        let text = r#"[{"id": 1, "name": "A"}, {"id": 2, "name": "B", "parent_id": 1, "deleted": true},
+            {"id": 3, "name": "C", "parent_id": 2}]"#;
+        assert_eq!(entries(text), ["A call", "A chat"]);
+        let read = read_catalog(FileId(0), text);
+        let catalog = read.catalog.expect("no problems");
+        assert!(catalog.is_deleted_only(&["A", "B", "C"]));
+        assert_eq!(
+            catalog.channels_below(&["A"]).map(|set| set.contains(Channel::Call)),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn ids_of_two_types_are_two_ids() {
+        assert_eq!(kinds(r#"[{"id": 1, "name": "A"}, {"id": "1", "name": "B"}]"#), []);
+        assert_eq!(
+            kinds(r#"[{"id": 1, "name": "A"}, {"id": 1e0, "name": "B"}]"#),
+            [ProblemKind::DuplicateId]
+        );
+    }
+
+    #[test]
+    fn each_cycle_is_one_problem() {
+        let text = r#"[{"id": 1, "name": "A", "parent_id": 2}, {"id": 2, "name": "B", "parent_id": 1},
+            {"id": 3, "name": "C", "parent_id": 1}, {"id": 4, "name": "D", "parent_id": 4}]"#;
+        assert_eq!(kinds(text), [ProblemKind::Cycle, ProblemKind::Cycle]);
+    }
+}

@@ -364,3 +364,22 @@ fn a_catalog_of_100_mb() {
     let catalog = read.catalog.unwrap_or_else(|| panic!("{:?}", read.problems.first()));
     eprintln!("{} bytes, {} menus, {elapsed:?}", text.len(), catalog.menus().len());
 }
+
+#[test]
+fn every_prefix_of_every_fixture_reads_without_panic_and_spans_fit() {
+    insta::glob!("fixtures/catalog/*.json", |path| {
+        let text = std::fs::read_to_string(path).expect("fixture readable");
+        for cut in (0..=text.len()).filter(|&cut| text.is_char_boundary(cut)) {
+            let prefix = &text[..cut];
+            let read = read_catalog(FileId(0), prefix);
+            assert_eq!(read.problems.is_empty(), read.catalog.is_some());
+            for problem in &read.problems {
+                let spans = std::iter::once(problem.span).chain(problem.related.iter().map(|(span, _)| *span));
+                for span in spans {
+                    assert!(span.start <= span.end && span.end <= prefix.len(), "{span:?}");
+                    assert!(prefix.is_char_boundary(span.start) && prefix.is_char_boundary(span.end));
+                }
+            }
+        }
+    });
+}

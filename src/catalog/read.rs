@@ -65,7 +65,7 @@ impl RawMenu {
     /// whole file).
     pub fn head(&self, file: FileId, text: &str) -> Span {
         let whole = text.get(self.start..self.end).unwrap_or("");
-        if self.end - self.start <= 160 && !whole.contains('\n') && !whole.is_empty() {
+        if self.end.saturating_sub(self.start) <= 160 && !whole.contains('\n') && !whole.is_empty() {
             Span::new(file, self.start, self.end)
         } else {
             Span::new(file, self.start, (self.start + 1).min(text.len()))

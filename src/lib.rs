@@ -36,6 +36,7 @@
 //! language server: it converts positions and types and dispatches to
 //! them, nothing more.
 
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;

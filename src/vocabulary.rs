@@ -160,7 +160,10 @@ pub fn closest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
     }
 }
 
-fn normalize_for_matching(text: &str) -> String {
+/// A spelling as [`suggest`] compares it: lower case, `_` and `-` as
+/// spaces, white space folded. Candidates that are not already in this
+/// form (queue names) go through it before they are compared.
+pub fn normalize_for_matching(text: &str) -> String {
     fold_whitespace(&text.to_lowercase().replace(['_', '-'], " "))
 }
 

@@ -30,14 +30,16 @@ impl Count {
     }
 }
 
-/// One leaf/channel entry with its effective values and, per setting, the
-/// index of the statement that gives it (`None`: built-in default).
+/// One leaf/channel entry with its effective values and, per setting (in
+/// [`Setting::ALL`] order), the index of the statement that gives it (`None`:
+/// built-in default) and the value that statement overrides.
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub queue: Vec<&'static str>,
     pub channel: Channel,
     pub combination: Combination,
-    pub provenance: BTreeMap<Setting, Option<usize>>,
+    pub provenance: [Option<usize>; 11],
+    pub overridden: [Value; 11],
 }
 
 /// Spec v2 §4 E0105: a channel-only setting inside the other channel's block.
@@ -55,40 +57,48 @@ fn block_of(channel: Channel) -> Block {
     }
 }
 
-/// Every entry's effective values, leaving out statement `without` (to find
-/// the value a statement overrides). A misplaced statement takes effect
-/// nowhere; a channel-only setting takes effect in its channel only.
-pub fn resolve(policy: &Policy, without: Option<usize>) -> Vec<Entry> {
+/// Every entry's effective values (v1 §4: built-in, `defaults` plain,
+/// `defaults` channel block, then per queue from the top: plain, channel
+/// block). A misplaced statement takes effect nowhere; a channel-only
+/// setting takes effect in its channel only.
+pub fn resolve(policy: &Policy) -> Vec<Entry> {
     let mut entries = Vec::new();
     for leaf in policy.leaves() {
         for channel in Channel::BOTH {
-            let mut order = vec![(Scope::Defaults, Block::Plain), (Scope::Defaults, block_of(channel))];
-            for depth in 1..=leaf.len() {
-                let scope = Scope::Queue(leaf[..depth].to_vec());
-                order.push((scope.clone(), Block::Plain));
-                order.push((scope, block_of(channel)));
-            }
-            let mut combination = Combination::BUILT_IN;
-            let mut provenance: BTreeMap<Setting, Option<usize>> = Setting::ALL.iter().map(|&s| (s, None)).collect();
-            for (scope, block) in &order {
-                for (index, statement) in policy.statements.iter().enumerate() {
-                    if Some(index) == without
-                        || &statement.scope != scope
-                        || statement.block != *block
-                        || misplaced(statement)
-                        || !statement.setting.applies_to(channel)
-                    {
-                        continue;
-                    }
-                    combination = combination.with(statement.setting, statement.value);
-                    provenance.insert(statement.setting, Some(index));
+            // (depth, channel block after plain, statement index)
+            let mut chain: Vec<(usize, bool, usize)> = Vec::new();
+            for (index, statement) in policy.statements.iter().enumerate() {
+                let depth = match &statement.scope {
+                    Scope::Defaults => 0,
+                    Scope::Queue(path) if leaf.starts_with(path) => path.len(),
+                    Scope::Queue(_) => continue,
+                };
+                let in_block = statement.block != Block::Plain;
+                if (in_block && statement.block != block_of(channel))
+                    || misplaced(statement)
+                    || !statement.setting.applies_to(channel)
+                {
+                    continue;
                 }
+                chain.push((depth, in_block, index));
+            }
+            chain.sort();
+            let mut combination = Combination::BUILT_IN;
+            let mut provenance = [None; 11];
+            let mut overridden = Setting::ALL.map(|s| Combination::BUILT_IN.get(s));
+            for (_, _, index) in chain {
+                let statement = &policy.statements[index];
+                let slot = statement.setting as usize;
+                overridden[slot] = combination.get(statement.setting);
+                combination = combination.with(statement.setting, statement.value);
+                provenance[slot] = Some(index);
             }
             entries.push(Entry {
                 queue: leaf.clone(),
                 channel,
                 combination,
                 provenance,
+                overridden,
             });
         }
     }
@@ -97,10 +107,21 @@ pub fn resolve(policy: &Policy, without: Option<usize>) -> Vec<Entry> {
 
 pub struct Expected {
     pub counts: BTreeMap<&'static str, Count>,
-    pub table: serde_json::Value,
+    pub crm: &'static str,
+    pub entries: Vec<Entry>,
 }
 
 impl Expected {
+    /// The decision table JSON (built on demand: most cases have errors).
+    pub fn table(&self) -> serde_json::Value {
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| oracle::entry(&e.queue, e.channel, &e.combination, self.crm))
+            .collect();
+        oracle::table(self.crm, entries)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.counts.keys().any(|code| code.starts_with('E'))
     }
@@ -108,13 +129,13 @@ impl Expected {
 
 pub fn expect(policy: &Policy) -> Expected {
     let crm = policy.crm;
-    let entries = resolve(policy, None);
+    let entries = resolve(policy);
     let mut causes: BTreeMap<&'static str, BTreeSet<Vec<Option<usize>>>> = BTreeMap::new();
     let mut split: BTreeSet<&'static str> = BTreeSet::new();
     let mut w0208_statements = BTreeSet::new();
     for entry in &entries {
         let c = &entry.combination;
-        let p = |s: Setting| entry.provenance[&s];
+        let p = |s: Setting| entry.provenance[s as usize];
         let mut cause = |code: &'static str, by: Vec<Option<usize>>| {
             causes.entry(code).or_default().insert(by);
         };
@@ -198,26 +219,15 @@ pub fn expect(policy: &Policy) -> Expected {
         if e0106 {
             per_statement("E0106");
         }
-        let effective: Vec<&Entry> = entries
-            .iter()
-            .filter(|e| e.channel_applies(statement.setting) && e.provenance[&statement.setting] == Some(index))
-            .collect();
+        let slot = statement.setting as usize;
+        let effective: Vec<&Entry> = entries.iter().filter(|e| e.provenance[slot] == Some(index)).collect();
         if effective.is_empty() {
             per_statement("W0202");
             continue;
         }
-        let replaced = resolve(policy, Some(index));
-        let overridden = |entry: &Entry| -> Entry {
-            replaced
-                .iter()
-                .find(|r| r.queue == entry.queue && r.channel == entry.channel)
-                .expect("the same leaves without one statement")
-                .clone()
-        };
-        let differing: Vec<(&Entry, Entry)> = effective
-            .iter()
-            .map(|&e| (e, overridden(e)))
-            .filter(|(_, o)| o.combination.get(statement.setting) != statement.value)
+        let differing: Vec<&Entry> = effective
+            .into_iter()
+            .filter(|e| e.overridden[slot] != statement.value)
             .collect();
         if differing.is_empty() {
             let built_in = Combination::BUILT_IN.get(statement.setting);
@@ -227,10 +237,8 @@ pub fn expect(policy: &Policy) -> Expected {
             continue;
         }
         if statement.setting.is_v2() && !e0106 && !w0208_statements.contains(&index) {
-            let no_effect = differing.iter().all(|(e, o)| {
-                let instead = e
-                    .combination
-                    .with(statement.setting, o.combination.get(statement.setting));
+            let no_effect = differing.iter().all(|e| {
+                let instead = e.combination.with(statement.setting, e.overridden[slot]);
                 oracle::signature(&e.combination, e.channel, crm) == oracle::signature(&instead, e.channel, crm)
             });
             if no_effect {
@@ -240,18 +248,5 @@ pub fn expect(policy: &Policy) -> Expected {
     }
     counts.retain(|_, count| *count != Count::Exactly(0));
 
-    let table_entries = entries
-        .iter()
-        .map(|e| oracle::entry(&e.queue, e.channel, &e.combination, crm))
-        .collect();
-    Expected {
-        counts,
-        table: oracle::table(crm, table_entries),
-    }
-}
-
-impl Entry {
-    fn channel_applies(&self, setting: Setting) -> bool {
-        setting.applies_to(self.channel)
-    }
+    Expected { counts, crm, entries }
 }

@@ -32,7 +32,12 @@ const V1_SUBSET_MODE: Mode = Mode::V1Today;
 #[test]
 fn every_combination_matches_the_oracle() {
     let cases = Case::all(false);
-    assert_eq!(cases.len(), 6912 * Placement::ALL.len() * CRM_KINDS.len());
+    // Misplaced without a delay written is InQueue's text: left out.
+    let misplaced_as_in_queue = 6912 / 6;
+    assert_eq!(
+        cases.len(),
+        (6912 * Placement::ALL.len() - misplaced_as_in_queue) * CRM_KINDS.len()
+    );
     run_all(&cases, Mode::V2);
 }
 
@@ -41,6 +46,6 @@ fn every_combination_matches_the_oracle() {
 #[test]
 fn v1_subset_matches_today() {
     let cases = Case::all(true);
-    assert_eq!(cases.len(), 96 * Placement::ALL.len() * CRM_KINDS.len());
+    assert_eq!(cases.len(), 96 * (Placement::ALL.len() - 1) * CRM_KINDS.len());
     run_all(&cases, V1_SUBSET_MODE);
 }

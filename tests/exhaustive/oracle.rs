@@ -87,15 +87,15 @@ fn row(c: &Combination, channel: Channel, crm: &str, situation: &'static str, pr
     };
     let call_delay = channel == Channel::Call && c.call_delay;
     let chat_delay = channel == Channel::Chat && c.chat_delay.is_some();
+    // v2 §3, record, steps 3 and 4.
+    let no_record_made = c.skip_record_creation
+        || progress == "unengaged"
+        || (progress == "abandoned" && (!c.abandoned || call_delay || chat_delay));
     let record = if c.append && situation == "found_with_open_record" {
         "append"
     } else if situation == "found_with_recently_closed_record" {
         "reopen"
-    } else if c.skip_record_creation {
-        "none"
-    } else if progress == "unengaged" {
-        "none"
-    } else if progress == "abandoned" && (!c.abandoned || call_delay || chat_delay) {
+    } else if no_record_made {
         "none"
     } else {
         "create"

@@ -250,11 +250,11 @@ fn e0105_misplaced_channel_setting() {
     // The misplaced statements take effect nowhere.
     let expected = checks::expect(&policy);
     assert_eq!(
-        expected.table["entries"][0]["settings"]["delay_call_record_creation_until_connected"],
+        expected.table()["entries"][0]["settings"]["delay_call_record_creation_until_connected"],
         false
     );
     assert_eq!(
-        expected.table["entries"][1]["settings"]["delay_chat_record_creation_until_consumer_messages"],
+        expected.table()["entries"][1]["settings"]["delay_chat_record_creation_until_consumer_messages"],
         serde_json::Value::Null
     );
 }

@@ -197,10 +197,11 @@ fn table_differences(expected: &Value, actual: &Value) -> Vec<String> {
         let keys: std::collections::BTreeSet<&String> = want_settings.keys().chain(got_settings.keys()).collect();
         for key in keys {
             if want_settings.get(key) != got_settings.get(key) {
+                let show = |v: Option<&Value>| v.map_or("(absent)".to_string(), Value::to_string);
                 problems.push(format!(
-                    "{here} settings.{key}: expected {:?}, got {:?}",
-                    want_settings.get(key),
-                    got_settings.get(key)
+                    "{here} settings.{key}: expected {}, got {}",
+                    show(want_settings.get(key)),
+                    show(got_settings.get(key))
                 ));
             }
         }

@@ -224,6 +224,8 @@ impl Setting {
             (Key::AppendToLatestOpenRecord, 0) => "# one case per contact",
             (Key::AppendToLatestOpenRecord, _) => "# keep one case per open issue",
             (Key::Records, _) => "# agreed with the CRM team",
+            // The generator states the version 1 settings only.
+            _ => "# agreed with the CRM team",
         }
     }
 
@@ -303,7 +305,7 @@ impl State {
         let settings = &self.0;
         !vendor::appends_without_lookup(settings)
             && !vendor::skips_lookup_while_creating_accounts(settings)
-            && vendor::outcomes(settings)
+            && vendor::outcomes(settings, Some(crmpol::vocabulary::Crm::Salesforce))
                 .iter()
                 .all(|row| row.attached_to != vendor::Attachment::None)
             && vendor::records_option(settings) <= vendor::records_options_available(settings)

@@ -227,9 +227,9 @@ fn account_takes_session_data(settings: &LeafSettings, crm: Option<Crm>) -> bool
 /// The outcome of one row.
 pub fn outcome(settings: &LeafSettings, crm: Option<Crm>, situation: Situation, progress: Progress) -> Outcome {
     let account = match situation {
-        Situation::FoundWithOpenRecord | Situation::FoundWithRecentlyClosedRecord | Situation::FoundWithoutOpenRecord => {
-            AccountAction::UseExisting
-        }
+        Situation::FoundWithOpenRecord
+        | Situation::FoundWithRecentlyClosedRecord
+        | Situation::FoundWithoutOpenRecord => AccountAction::UseExisting,
         // Without a lookup nothing is found, so an account is created unless
         // creation is skipped (E0102 flags lookup skipped without that).
         Situation::NotFound | Situation::NotLookedUp if settings.flag(SettingKey::SkipAccountCreation) => {
@@ -396,7 +396,6 @@ pub fn crm_supports_skipping(crm: Crm) -> bool {
     SKIPPING_CRMS.contains(&crm)
 }
 
-
 /// Whether the CRM integration offers pushing session data to the account.
 pub fn crm_offers_push_to_account(crm: Crm) -> bool {
     PUSHING_CRMS.contains(&crm)
@@ -465,8 +464,9 @@ mod tests {
                 (Situation::NotFound, Progress::Abandoned),
             ]
         );
-        assert!(rows.iter().all(|row| row.record == RecordAction::Create
-            && row.record_created_at == Some(RecordCreatedAt::Assignment)));
+        assert!(rows.iter().all(
+            |row| row.record == RecordAction::Create && row.record_created_at == Some(RecordCreatedAt::Assignment)
+        ));
     }
 
     #[test]
@@ -480,7 +480,10 @@ mod tests {
             Situation::FoundWithRecentlyClosedRecord,
             Progress::Abandoned,
         );
-        assert_eq!(reopened.map(|row| (row.record, row.record_created_at)), Some((RecordAction::Reopen, None)));
+        assert_eq!(
+            reopened.map(|row| (row.record, row.record_created_at)),
+            Some((RecordAction::Reopen, None))
+        );
         // Without appending, the window decides nothing.
         let window_only = call().with(SettingKey::AppendToClosedRecordsWithin, SettingValue::Days(Some(30)));
         assert_eq!(situations(&window_only).len(), 3);
@@ -491,24 +494,42 @@ mod tests {
         let settings = call().with(SettingKey::DelayCallRecordCreationUntilConnected, ON);
         let rows = outcomes(&settings, Some(Crm::Salesforce));
         let engaged = row(&rows, Situation::NotFound, Progress::Engaged);
-        assert_eq!(engaged.and_then(|row| row.record_created_at), Some(RecordCreatedAt::AgentConnected));
+        assert_eq!(
+            engaged.and_then(|row| row.record_created_at),
+            Some(RecordCreatedAt::AgentConnected)
+        );
         let abandoned = row(&rows, Situation::NotFound, Progress::Abandoned);
         assert_eq!(abandoned.map(|row| row.record), Some(RecordAction::None));
         assert!(call_delay_withholds_abandoned_records(&settings));
         // The call delay decides nothing for chats.
         let chat = chat().with(SettingKey::DelayCallRecordCreationUntilConnected, ON);
-        assert_eq!(outcomes(&chat, None), outcomes(&LeafSettings::built_in(Channel::Chat), None));
+        assert_eq!(
+            outcomes(&chat, None),
+            outcomes(&LeafSettings::built_in(Channel::Chat), None)
+        );
     }
 
     #[test]
     fn the_chat_delay_adds_unengaged_rows_without_a_record() {
-        let settings = chat().with(SettingKey::DelayChatRecordCreationUntilConsumerMessages, SettingValue::Count(Some(3)));
-        assert_eq!(progresses(&settings), [Progress::Engaged, Progress::Unengaged, Progress::Abandoned]);
+        let settings = chat().with(
+            SettingKey::DelayChatRecordCreationUntilConsumerMessages,
+            SettingValue::Count(Some(3)),
+        );
+        assert_eq!(
+            progresses(&settings),
+            [Progress::Engaged, Progress::Unengaged, Progress::Abandoned]
+        );
         let rows = outcomes(&settings, Some(Crm::Zendesk));
         let unengaged = row(&rows, Situation::NotFound, Progress::Unengaged);
-        assert_eq!(unengaged.map(|row| (row.record, row.attached_to)), Some((RecordAction::None, Attachment::Account)));
+        assert_eq!(
+            unengaged.map(|row| (row.record, row.attached_to)),
+            Some((RecordAction::None, Attachment::Account))
+        );
         let engaged = row(&rows, Situation::NotFound, Progress::Engaged);
-        assert_eq!(engaged.and_then(|row| row.record_created_at), Some(RecordCreatedAt::ConsumerMessages));
+        assert_eq!(
+            engaged.and_then(|row| row.record_created_at),
+            Some(RecordCreatedAt::ConsumerMessages)
+        );
         let skipped = settings.with(SettingKey::SkipRecordCreation, ON);
         assert_eq!(progresses(&skipped), [Progress::Engaged, Progress::Abandoned]);
     }
@@ -518,18 +539,28 @@ mod tests {
         let settings = chat().with(SettingKey::CreateRecordsForAbandonedSessions, OFF);
         let rows = outcomes(&settings, Some(Crm::Salesforce));
         let abandoned = row(&rows, Situation::FoundWithoutOpenRecord, Progress::Abandoned);
-        assert_eq!(abandoned.map(|row| (row.record, row.attached_to)), Some((RecordAction::None, Attachment::Account)));
+        assert_eq!(
+            abandoned.map(|row| (row.record, row.attached_to)),
+            Some((RecordAction::None, Attachment::Account))
+        );
     }
 
     #[test]
     fn servicenow_attaches_to_the_account_only_when_pushed() {
         let skipped = call().with(SettingKey::SkipRecordCreation, ON);
         let found = |settings: &LeafSettings| {
-            row(&outcomes(settings, Some(Crm::Servicenow)), Situation::FoundWithoutOpenRecord, Progress::Engaged)
-                .map(|row| row.attached_to)
+            row(
+                &outcomes(settings, Some(Crm::Servicenow)),
+                Situation::FoundWithoutOpenRecord,
+                Progress::Engaged,
+            )
+            .map(|row| row.attached_to)
         };
         assert_eq!(found(&skipped), Some(Attachment::None));
-        assert_eq!(found(&skipped.with(SettingKey::PushSessionDataToAccount, ON)), Some(Attachment::Account));
+        assert_eq!(
+            found(&skipped.with(SettingKey::PushSessionDataToAccount, ON)),
+            Some(Attachment::Account)
+        );
         assert!(crm_offers_push_to_account(Crm::Servicenow));
         assert!(!crm_offers_push_to_account(Crm::Salesforce));
     }

@@ -42,7 +42,7 @@ fn warnings_fail_only_under_deny_warnings() {
     let lenient = crmpol(&["compile", WARNS]);
     assert_eq!(status(&lenient), 0);
     assert!(stderr(&lenient).contains("W0203"));
-    assert!(stdout(&lenient).starts_with("format_version: 1"));
+    assert!(stdout(&lenient).starts_with("format_version: 2"));
 
     let strict = crmpol(&["compile", "--deny-warnings", WARNS]);
     assert_eq!(status(&strict), 1);
@@ -292,7 +292,7 @@ fn bundled_example_policies_compile_cleanly() {
     let output = crmpol(&["compile", "--deny-warnings", "policies/"]);
     assert_eq!(status(&output), 0, "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
-    assert!(stdout(&output).starts_with("format_version: 1\ncrm: "));
+    assert!(stdout(&output).starts_with("format_version: 2\ncrm: "));
 }
 
 #[test]
@@ -505,7 +505,7 @@ fn writing_through_a_symbolic_link_replaces_the_file_it_points_at() {
     let fixed = std::fs::read_to_string(dir.join("real/policy.crmpol")).expect("real file");
     assert!(fixed.contains("skip record creation: yes"), "{fixed}");
     let written = std::fs::read_to_string(dir.join("real/table.yaml")).expect("real file");
-    assert!(written.starts_with("format_version: 1"), "{written}");
+    assert!(written.starts_with("format_version: 2"), "{written}");
 }
 
 const UGLY: &str = "crm:zendesk\nqueue \"Q\"{\n  skip record creation: yes\n\tskip account creation:yes # both\n}\n";
@@ -664,7 +664,7 @@ fn an_allowed_warning_passes_deny_warnings() {
     assert_eq!(stdout(&check), "", "the formats for people leave allowed warnings out");
     let compile = crmpol(&["compile", "--deny-warnings", path]);
     assert_eq!(status(&compile), 0, "{}", stderr(&compile));
-    assert!(stdout(&compile).starts_with("format_version: 1"));
+    assert!(stdout(&compile).starts_with("format_version: 2"));
 }
 
 #[test]

@@ -340,7 +340,7 @@ fn each_records_option_offered_is_a_fix_and_none_is_chosen() {
     );
     let (fixed, left) = fix_text(text);
     assert_eq!(fixed, text);
-    assert_eq!(left, ["W0203", "E0103"]);
+    assert_eq!(left, ["W0203", "W0209", "E0103"]);
 }
 
 /// The case: `records: option 3` on a parent is right for

@@ -295,7 +295,14 @@ fn completion_offers_what_is_valid_at_the_cursor() {
         "textDocument/completion",
         json!({ "textDocument": { "uri": p }, "position": { "line": 3, "character": 8 } }),
     );
-    assert_eq!(labels(&in_call).len(), 6, "settings only in a channel block: {in_call}");
+    let call_settings: Vec<String> = crmpol::settings::applying_to(crmpol::vocabulary::Channel::Call)
+        .map(|key| key.name().to_owned())
+        .collect();
+    assert_eq!(
+        labels(&in_call),
+        call_settings,
+        "the call settings only in a call block: {in_call}"
+    );
     assert!(
         in_call[0]["detail"]
             .as_str()

@@ -83,7 +83,7 @@ fn json_has_the_documented_shape() {
     let output = crmpol(&["why", "broken.crmpol", "--queue", "Surveys", "--format", "json"]);
     assert_eq!(common::cli::status(&output), 1, "errors fail the command in JSON too");
     let json: serde_json::Value = serde_json::from_str(&common::cli::stdout(&output)).expect("one JSON object");
-    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["format_version"], 2);
     assert_eq!(json["errors"], 3);
     let entries = json["entries"].as_array().expect("entries");
     assert_eq!(entries.len(), 4, "two leaves, two channels");

@@ -64,7 +64,7 @@ fn dev_stdout_is_standard_output_itself() {
     let output = shell(&script);
     assert_eq!(status(&output), 0, "{}", stderr(&output));
     let text = std::fs::read_to_string(&log).expect("log");
-    assert!(text.starts_with("before\nformat_version: 1\n"), "{text}");
+    assert!(text.starts_with("before\nformat_version: 2\n"), "{text}");
     assert!(text.ends_with("after\n"), "{text}");
 
     // Into a pipe, too.
@@ -72,7 +72,7 @@ fn dev_stdout_is_standard_output_itself() {
         "\"$CRMPOL\" compile {} -o /dev/stdout | head -1",
         path_str(&policy)
     ));
-    assert_eq!(stdout(&piped), "format_version: 1\n", "{}", stderr(&piped));
+    assert_eq!(stdout(&piped), "format_version: 2\n", "{}", stderr(&piped));
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn a_dash_is_standard_output_not_a_file_named_dash() {
         .output()
         .expect("run");
     assert_eq!(status(&output), 0, "{}", stderr(&output));
-    assert!(stdout(&output).starts_with("format_version: 1"));
+    assert!(stdout(&output).starts_with("format_version: 2"));
     assert_eq!(files_in(&dir), ["self.crmpol"], "no file named `-`");
 }
 
@@ -108,7 +108,7 @@ fn a_device_or_fifo_is_written_in_place() {
     let output = shell(&script);
     assert_eq!(status(&output), 0, "{}", stderr(&output));
     let read = std::fs::read_to_string(dir.join("read.txt")).expect("read");
-    assert!(read.starts_with("format_version: 1"), "{read}");
+    assert!(read.starts_with("format_version: 2"), "{read}");
     assert!(
         !std::fs::metadata(&fifo).expect("fifo").file_type().is_file(),
         "the FIFO was not replaced by a file"

@@ -56,7 +56,10 @@ fn pairs(context: &CheckContext<'_>) -> Vec<((AssignmentId, AssignmentId), Vec<u
             continue;
         }
         let abandoned = entry.settings.get(SettingKey::CreateRecordsForAbandonedSessions).source;
-        let delay = entry.settings.get(SettingKey::DelayCallRecordCreationUntilConnected).source;
+        let delay = entry
+            .settings
+            .get(SettingKey::DelayCallRecordCreationUntilConnected)
+            .source;
         if let (Source::Stated(abandoned), Source::Stated(delay)) = (abandoned, delay) {
             causes.add((abandoned, delay), index);
         }

@@ -43,7 +43,10 @@ fn diagnose(context: &CheckContext<'_>, misplaced: &MisplacedSetting) -> Diagnos
     let applies = own.map_or_else(|| "its channel".to_owned(), |channel| format!("{channel}s"));
     let mut diagnostic = Diagnostic::new(
         Code::E0105,
-        format!("`{key}` decides {applies} only, but stands in a `{}` block", misplaced.channel),
+        format!(
+            "`{key}` decides {applies} only, but stands in a `{}` block",
+            misplaced.channel
+        ),
     )
     .with_primary(misplaced.span, format!("no {} entry can use this", misplaced.channel));
     if let Some(block) = enclosing_block_header(context, misplaced) {
@@ -82,19 +85,38 @@ fn move_fix(context: &CheckContext<'_>, misplaced: &MisplacedSetting, own: Chann
         Owner::Queue(queue) => &context.policy.queue(queue)?.slots,
     };
     let has_own_block = has_channel_block(context, misplaced.owner, own);
-    let scope = if has_own_block { Scope::Channel(own) } else { Scope::Plain };
+    let scope = if has_own_block {
+        Scope::Channel(own)
+    } else {
+        Scope::Plain
+    };
     let removal = remove_statement(context, misplaced.statement, misplaced.span);
     let place = context.describe_place(misplaced.owner, scope);
-    match slots.get(scope, misplaced.key).and_then(|id| context.policy.assignment(id)) {
+    match slots
+        .get(scope, misplaced.key)
+        .and_then(|id| context.policy.assignment(id))
+    {
         Some(existing) if existing.value == misplaced.value => Some(Fix::safe(
-            format!("remove the line: {place} already says `{}: {}`", misplaced.key, misplaced.value),
+            format!(
+                "remove the line: {place} already says `{}: {}`",
+                misplaced.key, misplaced.value
+            ),
             vec![removal],
         )),
         Some(_) => None,
         None => {
             let mut edits = vec![removal];
-            edits.extend(insert_setting(context, misplaced.owner, scope, misplaced.key, misplaced.value)?);
-            Some(Fix::safe(format!("move `{}: {}` to {place}", misplaced.key, misplaced.value), edits))
+            edits.extend(insert_setting(
+                context,
+                misplaced.owner,
+                scope,
+                misplaced.key,
+                misplaced.value,
+            )?);
+            Some(Fix::safe(
+                format!("move `{}: {}` to {place}", misplaced.key, misplaced.value),
+                edits,
+            ))
         }
     }
 }

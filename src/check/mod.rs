@@ -127,11 +127,7 @@ fn effective_assignments(policy: &ResolvedPolicy) -> Vec<bool> {
     let mut reached = [vec![false; count], vec![false; count]];
     for entry in &policy.entries {
         let reached = &mut reached[entry.channel.index()];
-        for (_, value) in entry
-            .settings
-            .iter()
-            .filter(|(key, _)| key.applies_to(entry.channel))
-        {
+        for (_, value) in entry.settings.iter().filter(|(key, _)| key.applies_to(entry.channel)) {
             let mut source = value.source;
             while let Source::Stated(id) = source {
                 match reached.get_mut(id.0) {

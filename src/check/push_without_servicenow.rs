@@ -35,10 +35,7 @@ impl CheckRule for PushWithoutServicenow {
                 .with_primary(assignment.span, "pushing to the account asked for here")
                 .with_secondary(declaration.span, format!("the CRM is `{crm}`"))
                 .with_help("remove this line: only the ServiceNow integration can push session data to the account")
-                .with_fix(Fix::safe(
-                    "remove the line",
-                    vec![remove_setting(context, assignment)],
-                ))
+                .with_fix(Fix::safe("remove the line", vec![remove_setting(context, assignment)]))
             })
             .collect()
     }

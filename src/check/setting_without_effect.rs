@@ -47,7 +47,8 @@ impl CheckRule for SettingWithoutEffect {
             .filter_map(|(index, entries)| {
                 let id = AssignmentId(index);
                 let assignment = context.policy.assignment(id)?;
-                let excused = excused.contains(&id) || push_without_servicenow::asks_unoffered_push(context, assignment);
+                let excused =
+                    excused.contains(&id) || push_without_servicenow::asks_unoffered_push(context, assignment);
                 (!excused && is_without_effect(context, assignment, &entries))
                     .then(|| diagnose(context, id, assignment, entries))
                     .flatten()
@@ -91,7 +92,10 @@ fn diagnose(
     )
     .with_primary(assignment.span, "changes no row of the entries it applies to");
     let mut labelled: Vec<AssignmentId> = vec![id];
-    for cause in mooting_statements(context, assignment, &entries).into_iter().take(CAUSES_SHOWN) {
+    for cause in mooting_statements(context, assignment, &entries)
+        .into_iter()
+        .take(CAUSES_SHOWN)
+    {
         if labelled.contains(&cause) {
             continue;
         }

@@ -40,10 +40,13 @@ pub fn rule_change(rule: &RuleChange, entry_change: EntryChange) -> String {
     };
     match (rule.before, rule.after) {
         (Some(before), Some(after)) => {
+            // When a record is no longer (or now) created, when it would be
+            // created says nothing more.
+            let record_changed = before.record != after.record;
             let fields: Vec<String> = fields(&before)
                 .into_iter()
                 .zip(fields(&after))
-                .filter(|(was, is)| was.1 != is.1)
+                .filter(|(was, is)| was.1 != is.1 && !(record_changed && was.0 == CREATED_AT))
                 .map(|((name, was), (_, is))| format!("{name} {was} → {is}"))
                 .collect();
             format!("{situation}: {}", fields.join(", "))
@@ -55,6 +58,7 @@ pub fn rule_change(rule: &RuleChange, entry_change: EntryChange) -> String {
             let listed: Vec<String> = fields(&row)
                 .into_iter()
                 .filter(|(name, _)| !(one_sided && *name == SESSION_DATA))
+                .filter(|(name, value)| !(*name == CREATED_AT && (value == "assignment" || value == "—")))
                 .map(|(name, value)| format!("{name} {value}"))
                 .collect();
             let mark = match (entry_change, rule.before.is_none()) {
@@ -69,13 +73,15 @@ pub fn rule_change(rule: &RuleChange, entry_change: EntryChange) -> String {
 }
 
 const SESSION_DATA: &str = "session data";
+/// Shown only where it is not the platform's default, `assignment`.
+const CREATED_AT: &str = "created at";
 
 /// A row's fields in words, in the table's order.
 fn fields(row: &Outcome) -> [(&'static str, String); 5] {
     [
         ("account", words(row.account)),
         ("record", words(row.record)),
-        ("created at", row.record_created_at.map_or_else(|| "—".to_owned(), words)),
+        (CREATED_AT, row.record_created_at.map_or_else(|| "—".to_owned(), words)),
         (SESSION_DATA, words(row.session_data)),
         ("attached to", words(row.attached_to)),
     ]

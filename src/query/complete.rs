@@ -18,7 +18,7 @@ use crate::settings::SettingKey;
 use crate::source::{FileId, Span};
 use crate::syntax::NodeKind;
 use crate::text::trim_start_blanks;
-use crate::vocabulary::Crm;
+use crate::vocabulary::{Channel, Crm};
 
 /// What a completion stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +52,8 @@ enum Context {
     TopLevel,
     Defaults,
     Queue(Option<QueueId>),
-    Channel,
+    /// A `call { }` or `chat { }` block: only the settings of its channel.
+    Channel(Channel),
     /// Inside a block that could not be read: nothing is known to be valid.
     Unknown,
 }
@@ -186,7 +187,7 @@ impl<'s> Semantics<'s> {
         match self.node(*block).map(|node| &node.kind) {
             Some(NodeKind::Defaults) => Context::Defaults,
             Some(NodeKind::Queue(_)) => Context::Queue(self.queue_opened_by(*block)),
-            Some(NodeKind::Channel(_)) => Context::Channel,
+            Some(NodeKind::Channel(channel)) => Context::Channel(channel.value),
             _ => Context::Unknown,
         }
     }
@@ -235,7 +236,7 @@ impl<'s> Semantics<'s> {
 
 impl Context {
     fn allows_settings(self) -> bool {
-        matches!(self, Context::Defaults | Context::Queue(_) | Context::Channel)
+        matches!(self, Context::Defaults | Context::Queue(_) | Context::Channel(_))
     }
 }
 
@@ -293,21 +294,21 @@ fn statements(context: Context, replace: Span) -> Vec<Completion> {
             found.push(keyword("queue", "queue \"", "a queue and its settings"));
         }
         Context::Defaults | Context::Queue(_) => {
-            found.extend(settings(replace));
+            found.extend(settings(replace, SettingKey::ALL.into_iter()));
             found.push(keyword("call", "call {", "settings for calls only"));
             found.push(keyword("chat", "chat {", "settings for chats only"));
             if matches!(context, Context::Queue(_)) {
                 found.push(keyword("queue", "queue \"", "a sub-queue"));
             }
         }
-        Context::Channel => found.extend(settings(replace)),
+        Context::Channel(channel) => found.extend(settings(replace, crate::settings::applying_to(channel))),
         Context::Unknown => {}
     }
     found
 }
 
-fn settings(replace: Span) -> impl Iterator<Item = Completion> {
-    SettingKey::ALL.into_iter().map(move |key| Completion {
+fn settings(replace: Span, keys: impl Iterator<Item = SettingKey>) -> impl Iterator<Item = Completion> {
+    keys.map(move |key| Completion {
         label: key.name().to_owned(),
         kind: CompletionKind::Setting,
         detail: Some(format!("built-in default: {}", key.built_in_default())),
@@ -370,7 +371,17 @@ mod tests {
     fn only_what_is_valid_in_the_block() {
         assert_eq!(labels("|"), ["crm", "defaults", "queue"]);
         let in_channel = labels("queue \"A\" {\n    call {\n        |\n    }\n}\n");
-        assert_eq!(in_channel.len(), 6, "settings only: {in_channel:?}");
+        let call_settings: Vec<String> = crate::settings::applying_to(Channel::Call)
+            .map(|key| key.name().to_owned())
+            .collect();
+        assert_eq!(in_channel, call_settings, "the call settings only");
+        assert!(
+            !in_channel.contains(
+                &SettingKey::DelayChatRecordCreationUntilConsumerMessages
+                    .name()
+                    .to_owned()
+            )
+        );
         let in_queue = labels("queue \"A\" {\n    sk|\n}\n");
         assert!(in_queue.contains(&"queue".to_owned()) && in_queue.contains(&"call".to_owned()));
         let in_defaults = labels("defaults {\n    |\n}\n");

@@ -291,8 +291,16 @@ impl<'s> Semantics<'s> {
 /// from: one cell per setting and channel, in canonical order.
 fn settings_table(call: Vec<(SettingKey, String)>, chat: Vec<(SettingKey, String)>) -> String {
     let mut out = String::from("| Setting | call | chat |\n|---|---|---|\n");
-    for ((key, call), (_, chat)) in call.iter().zip(&chat) {
-        let _ = writeln!(out, "| {} | {call} | {chat} |", key.name());
+    // A setting of one channel only has no cell in the other.
+    let cell = |cells: &[(SettingKey, String)], key: SettingKey| {
+        cells
+            .iter()
+            .find(|(of, _)| *of == key)
+            .map_or("—", |(_, cell)| cell.as_str())
+            .to_owned()
+    };
+    for key in SettingKey::ALL {
+        let _ = writeln!(out, "| {} | {} | {} |", key.name(), cell(&call, key), cell(&chat, key));
     }
     out
 }
@@ -301,7 +309,7 @@ fn settings_table(call: Vec<(SettingKey, String)>, chat: Vec<(SettingKey, String
 fn outcome_rows(entry: &EntryExplanation<'_>) -> String {
     let table = &entry.table;
     let mut out = format!(
-        "\n**{}**: \"Records\" option {} of {}\n\n| Situation | Account | Record | Session data | Attached to |\n|---|---|---|---|---|\n",
+        "\n**{}**: \"Records\" option {} of {}\n\n| Situation | Progress | Account | Record | Created at | Session data | Attached to |\n|---|---|---|---|---|---|---|\n",
         table.channel,
         table.records_option(),
         table.records_options_available()
@@ -309,10 +317,12 @@ fn outcome_rows(entry: &EntryExplanation<'_>) -> String {
     for outcome in &table.rules {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             words(outcome.situation),
+            words(outcome.progress),
             words(outcome.account),
             words(outcome.record),
+            outcome.record_created_at.map_or_else(|| "—".to_owned(), words),
             words(outcome.session_data),
             words(outcome.attached_to)
         );
@@ -384,7 +394,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("| found with open record | use existing | append |"),
+            text.contains("| found with open record | engaged | use existing | append |"),
             "{text}"
         );
         assert!(text.contains("| records | `option 1` (built-in default)"), "{text}");
@@ -413,7 +423,12 @@ mod tests {
                 .unwrap_or_else(|| panic!("{key}: {text}"));
             let cells: Vec<&str> = row.split('|').collect();
             for (column, entry) in explained.iter().enumerate() {
-                let chain = &entry.settings[key.index()].chain;
+                let Some(setting) = entry.settings.iter().find(|setting| setting.key == key) else {
+                    // Not a setting of this entry's channel.
+                    assert!(!key.applies_to(entry.table.channel), "{key}");
+                    continue;
+                };
+                let chain = &setting.chain;
                 let cell = cells.get(column + 2).copied().unwrap_or_default();
                 assert!(
                     cell.ends_with(&source(chain.first())),
@@ -425,10 +440,12 @@ mod tests {
         for entry in &explained {
             for rule in &entry.table.rules {
                 let row = format!(
-                    "| {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} |",
                     words(rule.situation),
+                    words(rule.progress),
                     words(rule.account),
                     words(rule.record),
+                    rule.record_created_at.map_or_else(|| "—".to_owned(), words),
                     words(rule.session_data),
                     words(rule.attached_to)
                 );

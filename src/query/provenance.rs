@@ -95,8 +95,10 @@ impl<'s> Semantics<'s> {
 }
 
 fn chains(semantics: &Semantics<'_>, settings: &EffectiveSettings, channel: Channel) -> Vec<Provenance> {
+    // A setting that decides nothing in this channel has no chain to show.
     settings
         .iter()
+        .filter(|(key, _)| key.applies_to(channel))
         .map(|(key, effective)| Provenance {
             key,
             value: effective.value,
@@ -191,7 +193,11 @@ mod tests {
         assert_eq!(append(1).value, SettingValue::Flag(true));
         assert_eq!(lines(&semantics, &append(3).chain), [13, 9, 5, 3, 0], "Chat Desk chat");
         assert_eq!(append(3).value, SettingValue::Flag(false));
-        let records = semantics.provenance(0).into_iter().last().expect("records");
+        let records = semantics
+            .provenance(0)
+            .into_iter()
+            .find(|provenance| provenance.key == SettingKey::Records)
+            .expect("records");
         assert_eq!(records.chain, [Source::BuiltIn]);
     }
 

@@ -33,7 +33,7 @@ pub struct EntryExplanation<'s> {
     /// Its index among the analysis's entries.
     pub entry: usize,
     pub key: EntryKey,
-    /// The six settings, in canonical order.
+    /// The settings that decide the entry's channel, in canonical order.
     pub settings: Vec<SettingExplanation>,
     /// The entry as the decision table has it: its rows are `table.rules`.
     pub table: TableEntry,
@@ -343,7 +343,8 @@ mod tests {
             ]
         );
         assert_eq!(skip.chain.last(), Some(&Step::BuiltIn(SettingValue::Flag(false))));
-        assert_eq!(call.table.rules.len(), 3);
+        // Three lookup situations, each engaged and abandoned.
+        assert_eq!(call.table.rules.len(), 6);
 
         let codes = |entry: &EntryExplanation<'_>| -> Vec<(usize, String)> {
             entry

@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::checks::{self, Count};
+use crate::checks;
 use crate::model::Combination;
 use crate::oracle;
 use crate::placement::Placement;
@@ -28,9 +28,6 @@ pub const CRM_KINDS: [&[&str]; 4] = [
 pub enum Mode {
     /// The full v2 contract.
     V2,
-    /// v1 text compared with the oracle's table projected down to v1 (what
-    /// today's v1 main gives).
-    V1Today,
     /// v1 text compared with a v2 crmpol on the `engaged` rows only.
     V1OnV2Engaged,
 }
@@ -94,16 +91,6 @@ pub fn check_case(case: &Case, mode: Mode, detail: bool) -> Vec<String> {
     let expect_errors = expected.has_errors();
     let (counts, table) = match mode {
         Mode::V2 => (expected.counts.clone(), (!expect_errors).then(|| expected.table())),
-        Mode::V1Today => {
-            let table = oracle::to_v1(&expected.table());
-            let mut counts = expected.counts.clone();
-            counts.remove("W0209");
-            counts.remove("W0203");
-            if oracle::attaches_nothing(&table) {
-                counts.insert("W0203", Count::AtLeastOne);
-            }
-            (counts, Some(table))
-        }
         Mode::V1OnV2Engaged => (expected.counts.clone(), Some(oracle::engaged_only(&expected.table()))),
     };
 

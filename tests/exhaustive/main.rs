@@ -24,10 +24,9 @@ mod selfcheck;
 use harness::{CRM_KINDS, Case, Mode, run_all};
 use placement::Placement;
 
-/// What `v1_subset_matches_today` compares: `V1Today` while main is v1 (the
-/// oracle's table projected down to v1); switch to `V1OnV2Engaged` once main
-/// implements v2 (crmpol's and the oracle's `engaged` rows, v2 codes).
-const V1_SUBSET_MODE: Mode = Mode::V1Today;
+/// What the v1 subset compares: crmpol's and the oracle's `engaged` rows
+/// and v2 codes (spec v2 §3: v1 policies keep their meaning).
+const V1_SUBSET_MODE: Mode = Mode::V1OnV2Engaged;
 
 #[test]
 fn every_combination_matches_the_oracle() {
@@ -44,7 +43,7 @@ fn every_combination_matches_the_oracle() {
 /// The combinations with the five v2 settings at their defaults, written
 /// without any v2 setting: v1 policies keep their meaning (v2 §3).
 #[test]
-fn v1_subset_matches_today() {
+fn v1_policies_keep_their_engaged_rows() {
     let cases = Case::all(true);
     assert_eq!(cases.len(), 96 * (Placement::ALL.len() - 1) * CRM_KINDS.len());
     run_all(&cases, V1_SUBSET_MODE);

@@ -254,13 +254,3 @@ pub fn to_v1(table: &Value) -> Value {
     }
     table
 }
-
-/// Whether some row of a table (any version) has its data attached to nothing.
-pub fn attaches_nothing(table: &Value) -> bool {
-    table["entries"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|entry| entry["rules"].as_array().into_iter().flatten())
-        .any(|rule| rule["attached_to"] == "none")
-}

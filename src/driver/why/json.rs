@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 /// The version of this shape; raised only when it changes incompatibly.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct JsonWhy<'a> {

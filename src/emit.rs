@@ -7,6 +7,7 @@
 use crate::resolve::quote_name;
 use crate::settings::SettingKey;
 use crate::table::{DecisionTable, TableEntry};
+use crate::vocabulary::{CrmTerms, capitalized};
 use std::fmt::Write;
 
 /// The formats `compile --format` offers.
@@ -44,12 +45,20 @@ fn markdown(table: &DecisionTable) -> String {
     let crm = table.crm.map_or("(none)", |crm| crm.keyword());
     let leaves = table.entries.len() / 2;
     let _ = writeln!(out, "# CRM record-creation decision table\n");
+    let terms = CrmTerms::of(table.crm);
     let _ = writeln!(
         out,
         "CRM: `{crm}`. {leaves} leaf {}, {} leaf/channel entries.\n",
         if leaves == 1 { "queue" } else { "queues" },
         table.entries.len()
     );
+    if !terms.is_generic() {
+        let _ = writeln!(
+            out,
+            "In `{crm}`, records are {} and accounts are {}; the outcomes below use these words.\n",
+            terms.records, terms.accounts
+        );
+    }
     let _ = writeln!(out, "## Settings\n");
     let columns: Vec<&str> = SettingKey::ALL.iter().map(|key| key.spec().column).collect();
     let _ = writeln!(out, "| Queue | Channel | {} |", columns.join(" | "));
@@ -67,7 +76,10 @@ fn markdown(table: &DecisionTable) -> String {
     let _ = writeln!(out, "\n## Outcomes\n");
     let _ = writeln!(
         out,
-        "| Queue | Channel | Situation | Progress | Account | Record | Record created at | Session data | Attached to |"
+        "| Queue | Channel | Situation | Progress | {} | {} | {} created at | Session data | Attached to |",
+        capitalized(terms.account),
+        capitalized(terms.record),
+        capitalized(terms.record)
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
     for entry in &table.entries {
@@ -83,11 +95,20 @@ fn markdown(table: &DecisionTable) -> String {
                 words(rule.record),
                 created_at_cell(rule.record_created_at),
                 words(rule.session_data),
-                words(rule.attached_to),
+                attached_words(rule.attached_to, terms),
             );
         }
     }
     out
+}
+
+/// What the session data is attached to, in the CRM's words.
+pub fn attached_words(attached_to: crate::vendor::Attachment, terms: CrmTerms) -> String {
+    match attached_to {
+        crate::vendor::Attachment::Record => terms.record.to_owned(),
+        crate::vendor::Attachment::Account => terms.account.to_owned(),
+        crate::vendor::Attachment::None => "none".to_owned(),
+    }
 }
 
 /// When a row's record is created; `—` where it creates none.

@@ -24,7 +24,10 @@
 //! [`source::git`] reads a set at a git revision); [`cli`] is the command
 //! line's grammar, which `main.rs` parses and the shell completions and man
 //! pages are made from. [`text`] says what counts as white space and how text from a
-//! policy is shown safely, for every stage.
+//! policy is shown safely, for every stage. [`settings`] is the schema every
+//! stage reads the settings from, and [`vendor`] the platform's rules over
+//! them. [`catalog`] reads a platform queue catalog (JSON menus) into its
+//! leaf queues and channels; it is not yet wired into the pipeline.
 //!
 //! Beside [`analyze`] sit the editor's model and questions, free of any
 //! protocol: [`workspace`] holds the files of a policy set as they change

@@ -50,6 +50,60 @@ impl Crm {
     pub fn from_keyword(word: &str) -> Option<Crm> {
         Crm::ALL.into_iter().find(|crm| crm.keyword() == word)
     }
+
+    /// What this CRM calls a record and an account, for text written for
+    /// people. Where the terms are not confirmed, the generic ones.
+    pub fn terms(self) -> CrmTerms {
+        match self {
+            Crm::Salesforce => CrmTerms::new(["case", "cases"], ["contact", "contacts"]),
+            Crm::Zendesk => CrmTerms::new(["ticket", "tickets"], ["user", "users"]),
+            Crm::Servicenow => CrmTerms::new(["incident", "incidents"], ["user", "users"]),
+            Crm::Kustomer => CrmTerms::new(["conversation", "conversations"], ["customer", "customers"]),
+            Crm::Custom | Crm::Dynamics | Crm::Freshdesk | Crm::Hubspot => CrmTerms::GENERIC,
+        }
+    }
+}
+
+/// A CRM's own words for a record and an account. The table's fields and
+/// the JSON formats keep the generic names; only text for people uses these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CrmTerms {
+    pub record: &'static str,
+    pub records: &'static str,
+    pub account: &'static str,
+    pub accounts: &'static str,
+}
+
+impl CrmTerms {
+    pub const GENERIC: CrmTerms = CrmTerms::new(["record", "records"], ["account", "accounts"]);
+
+    /// From the singular and plural of each word.
+    const fn new([record, records]: [&'static str; 2], [account, accounts]: [&'static str; 2]) -> CrmTerms {
+        CrmTerms {
+            record,
+            records,
+            account,
+            accounts,
+        }
+    }
+
+    /// The terms of a policy's CRM, the generic ones without a known CRM.
+    pub fn of(crm: Option<Crm>) -> CrmTerms {
+        crm.map_or(CrmTerms::GENERIC, Crm::terms)
+    }
+
+    /// Whether these are the generic words.
+    pub fn is_generic(self) -> bool {
+        self == CrmTerms::GENERIC
+    }
+}
+
+/// `word` with its first letter in upper case.
+pub fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 impl fmt::Display for Crm {

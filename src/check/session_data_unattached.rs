@@ -7,7 +7,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::resolve::Source;
 use crate::settings::SettingKey;
 use crate::vendor::{self, Attachment, Progress};
-use crate::vocabulary::Crm;
+use crate::vocabulary::{Crm, CrmTerms};
 
 pub struct SessionDataUnattached;
 
@@ -18,6 +18,7 @@ impl CheckRule for SessionDataUnattached {
 
     fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
         let crm = context.policy.crm();
+        let terms = CrmTerms::of(crm);
         let mut causes = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
             let Some(choices) = context.choices.get(index) else {
@@ -76,13 +77,18 @@ impl CheckRule for SessionDataUnattached {
                     };
                 }
                 if crm == Some(Crm::Servicenow) {
-                    diagnostic = diagnostic.with_note(
-                        "with ServiceNow, session data reaches the account only with `push session data to account: yes`",
-                    );
+                    diagnostic = diagnostic.with_note(format!(
+                        "with ServiceNow, session data reaches the {} only with `push session data to account: yes`",
+                        terms.account
+                    ));
                 }
                 diagnostic
                     .with_help("keep account or record creation on for these queues if their sessions belong in the CRM")
-                    .with_note("no record is created or appended to, and no account is found or created; the platform's own session monitoring still lists the session")
+                    .with_note(format!(
+                        "no {record} is created or appended to, and no {account} is found or created; the platform's own session monitoring still lists the session",
+                        record = terms.record,
+                        account = terms.account
+                    ))
                     .with_note(affected_note(context, &entries))
                     .with_entries(entries)
             })

@@ -12,13 +12,13 @@ use super::Semantics;
 use super::at::{Item, item_at};
 use super::provenance::Provenance;
 use super::why::{EntryExplanation, SettingExplanation, Step};
-use crate::emit::{markdown_queue_path, markdown_text, words};
+use crate::emit::{attached_words, markdown_queue_path, markdown_text, words};
 use crate::resolve::{AssignmentId, Owner, QueueId, Scope, Source};
 use crate::settings::SettingKey;
 use crate::source::{FileId, Span};
 use crate::syntax::{NodeKind, NodeRef};
 use crate::vendor;
-use crate::vocabulary::Channel;
+use crate::vocabulary::{Channel, CrmTerms, capitalized};
 use std::fmt::Write;
 
 /// How many entries a hover lists before "and N more".
@@ -180,8 +180,9 @@ impl<'s> Semantics<'s> {
                     .collect()
             };
             out.push_str(&settings_table(cells(Channel::Call), cells(Channel::Chat)));
+            let terms = CrmTerms::of(self.snapshot.analysis.policy.crm());
             for entry in &explained {
-                out.push_str(&outcome_rows(entry));
+                out.push_str(&outcome_rows(entry, terms));
             }
         } else {
             let cells = |channel: Channel| {
@@ -306,13 +307,15 @@ fn settings_table(call: Vec<(SettingKey, String)>, chat: Vec<(SettingKey, String
 }
 
 /// The decision-table rows of one entry.
-fn outcome_rows(entry: &EntryExplanation<'_>) -> String {
+fn outcome_rows(entry: &EntryExplanation<'_>, terms: CrmTerms) -> String {
     let table = &entry.table;
     let mut out = format!(
-        "\n**{}**: \"Records\" option {} of {}\n\n| Situation | Progress | Account | Record | Created at | Session data | Attached to |\n|---|---|---|---|---|---|---|\n",
+        "\n**{}**: \"Records\" option {} of {}\n\n| Situation | Progress | {} | {} | Created at | Session data | Attached to |\n|---|---|---|---|---|---|---|\n",
         table.channel,
         table.records_option(),
-        table.records_options_available()
+        table.records_options_available(),
+        capitalized(terms.account),
+        capitalized(terms.record),
     );
     for outcome in &table.rules {
         let _ = writeln!(
@@ -324,7 +327,7 @@ fn outcome_rows(entry: &EntryExplanation<'_>) -> String {
             words(outcome.record),
             outcome.record_created_at.map_or_else(|| "—".to_owned(), words),
             words(outcome.session_data),
-            words(outcome.attached_to)
+            attached_words(outcome.attached_to, terms)
         );
     }
     out
@@ -447,7 +450,7 @@ mod tests {
                     words(rule.record),
                     rule.record_created_at.map_or_else(|| "—".to_owned(), words),
                     words(rule.session_data),
-                    words(rule.attached_to)
+                    attached_words(rule.attached_to, CrmTerms::of(snapshot.analysis.policy.crm()))
                 );
                 assert!(text.contains(&row), "{row}: {text}");
             }

@@ -42,21 +42,11 @@ pub fn explain(key: SettingKey) -> String {
     format!(
         "setting `{}`\n\n{}\n\nValues: {}.\nBuilt-in default: `{}`.\nApplies to: {}.\nOffered by: {offered}.\n",
         spec.name,
-        wrapped(&capitalized(spec.doc), 78),
+        wrapped(&crate::vocabulary::capitalized(spec.doc), 78),
         spec.kind.documented_values(),
         spec.default,
         channels(spec),
     )
-}
-
-/// The doc sentence as a paragraph of its own: `yes`-led docs stay as
-/// they are, a lower-case first word gets its capital.
-fn capitalized(doc: &str) -> String {
-    let mut chars = doc.chars();
-    match chars.next() {
-        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
-        _ => doc.to_owned(),
-    }
 }
 
 /// Text broken into lines of at most `width` characters at spaces (a

@@ -39,13 +39,7 @@ fn row(entry: &TableEntry, situation: Situation, progress: Progress) -> Outcome 
 #[test]
 fn compiled_tables_match_their_snapshots() {
     insta::glob!("fixtures/v2/*.crmpol", |path| {
-        let (sources, analysis) = common::analyze(path);
-        let diagnostics = common::rendered(&sources, &analysis, crmpol::render::MessageFormat::Short);
-        let output = format!(
-            "# diagnostics\n{diagnostics}\n# table\n{}",
-            common::yaml_table(&analysis)
-        );
-        insta::assert_snapshot!(output);
+        insta::assert_snapshot!(common::diagnostics_and_table(path));
     });
 }
 

@@ -45,6 +45,14 @@ pub fn yaml_table(analysis: &Analysis) -> String {
     emit::emit(&analysis.table(), TableFormat::Yaml).expect("a table always serialises")
 }
 
+/// A fixture's short diagnostics and its YAML table, as the table fixtures
+/// snapshot them.
+pub fn diagnostics_and_table(path: &Path) -> String {
+    let (sources, analysis) = analyze(path);
+    let diagnostics = rendered(&sources, &analysis, MessageFormat::Short);
+    format!("# diagnostics\n{diagnostics}\n# table\n{}", yaml_table(&analysis))
+}
+
 /// The codes reported, in order, as text.
 pub fn codes(analysis: &Analysis) -> Vec<&'static str> {
     analysis.diagnostics.iter().map(|d| d.code.as_str()).collect()

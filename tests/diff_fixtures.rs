@@ -143,6 +143,27 @@ fn one_line_in_defaults_is_one_cause_for_every_entry() {
 }
 
 #[test]
+fn rows_that_change_only_for_abandoned_sessions_are_a_change_of_behaviour() {
+    let diff = compared("abandoned_off");
+    assert_eq!(diff.entries.len(), 2);
+    for entry in &diff.entries {
+        assert_eq!(
+            entry.directions,
+            [diff::direction::Direction::FewerRecords],
+            "{:?}",
+            entry.key
+        );
+        assert!(
+            entry
+                .rules
+                .iter()
+                .all(|rule| rule.progress == crmpol::vendor::Progress::Abandoned),
+            "only the abandoned rows differ"
+        );
+    }
+}
+
+#[test]
 fn a_leaf_split_in_two_is_one_removed_and_two_added_queues() {
     let diff = compared("leaf_split");
     let queues = |change| {

@@ -9,10 +9,14 @@
 //! account. With lookup on, each meets the row of that situation; with
 //! lookup skipped, all of them meet the one `not_looked_up` row. So skipping
 //! lookup, which turns three rows into one, reads as what it does to each
-//! caller (an existing caller now gets a new account).
+//! caller (an existing caller now gets a new account). A caller whose
+//! record in the queue was closed recently meets the window's row where
+//! there is one, else that of an account without an open record. Each
+//! caller is followed at each progress, a session that got less far
+//! meeting the `engaged` row where its side has no row of its own.
 
 use super::{EntryChange, EntryDiff, PolicyDiff};
-use crate::vendor::{AccountAction, Attachment, Outcome, RecordAction, Situation};
+use crate::vendor::{AccountAction, Attachment, Outcome, Progress, RecordAction, Situation};
 
 /// One way an entry's behaviour changed, as a reviewer asks about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -74,19 +78,37 @@ impl Direction {
     }
 }
 
-/// The three kinds of caller, as the situations they meet with lookup on.
-const CALLERS: [Situation; 3] = [
+/// The kinds of caller, as the situations they meet with lookup on.
+const CALLERS: [Situation; 4] = [
     Situation::FoundWithOpenRecord,
+    Situation::FoundWithRecentlyClosedRecord,
     Situation::FoundWithoutOpenRecord,
     Situation::NotFound,
 ];
 
-/// The row a kind of caller meets: its situation's, or the one row of a
-/// leaf that skips lookup.
-fn row_for(rows: &[Outcome], caller: Situation) -> Option<&Outcome> {
-    rows.iter()
-        .find(|row| row.situation == Situation::NotLookedUp)
-        .or_else(|| rows.iter().find(|row| row.situation == caller))
+/// The row a kind of caller meets at a progress: its situation's, or the
+/// one situation of a leaf that skips lookup.
+fn row_for(rows: &[Outcome], caller: Situation, progress: Progress) -> Option<&Outcome> {
+    let at = |situation: Situation, progress: Progress| {
+        rows.iter()
+            .find(move |row| row.situation == situation && row.progress == progress)
+    };
+    let met = |progress| {
+        at(Situation::NotLookedUp, progress)
+            .or_else(|| at(caller, progress))
+            .or_else(|| {
+                (caller == Situation::FoundWithRecentlyClosedRecord)
+                    .then(|| at(Situation::FoundWithoutOpenRecord, progress))
+                    .flatten()
+            })
+    };
+    // Without the message delay a chat with few consumer messages is simply
+    // engaged.
+    met(progress).or_else(|| {
+        (progress == Progress::Unengaged)
+            .then(|| met(Progress::Engaged))
+            .flatten()
+    })
 }
 
 /// The directions of one changed entry, in [`Direction`]'s order.
@@ -99,14 +121,19 @@ pub fn of_rows(before: &[Outcome], after: &[Outcome], settings_differ: bool) -> 
             directions.push(direction);
         }
     };
-    for caller in CALLERS {
-        let (Some(was), Some(is)) = (row_for(before, caller), row_for(after, caller)) else {
+    let met = CALLERS.into_iter().flat_map(|caller| {
+        [Progress::Engaged, Progress::Unengaged, Progress::Abandoned]
+            .into_iter()
+            .map(move |progress| (caller, progress))
+    });
+    for (caller, progress) in met {
+        let (Some(was), Some(is)) = (row_for(before, caller, progress), row_for(after, caller, progress)) else {
             continue;
         };
         let created = |row: &Outcome| row.record == RecordAction::Create;
         let account = |row: &Outcome| row.account == AccountAction::Create;
         let uses = |row: &Outcome| row.account == AccountAction::UseExisting;
-        let appends = |row: &Outcome| row.record == RecordAction::Append;
+        let appends = |row: &Outcome| matches!(row.record, RecordAction::Append | RecordAction::Reopen);
         let nothing = |row: &Outcome| row.attached_to == Attachment::None;
         note(created(was) && !created(is), Direction::FewerRecords);
         note(!created(was) && created(is), Direction::MoreRecords);

@@ -93,7 +93,7 @@ fn markdown(table: &DecisionTable) -> String {
                 words(rule.progress),
                 words(rule.account),
                 words(rule.record),
-                created_at_cell(rule.record_created_at),
+                created_at_words(rule.record_created_at),
                 words(rule.session_data),
                 attached_words(rule.attached_to, terms),
             );
@@ -112,7 +112,7 @@ pub fn attached_words(attached_to: crate::vendor::Attachment, terms: CrmTerms) -
 }
 
 /// When a row's record is created; `—` where it creates none.
-fn created_at_cell(at: Option<crate::vendor::RecordCreatedAt>) -> String {
+pub fn created_at_words(at: Option<crate::vendor::RecordCreatedAt>) -> String {
     at.map_or_else(|| "—".to_owned(), words)
 }
 

@@ -6,7 +6,7 @@
 
 use super::causes::{Cause, CauseKind, TOP_LEVEL};
 use super::{EntryChange, EntryDiff, RuleChange, SettingChange};
-use crate::emit::words;
+use crate::emit::{created_at_words, words};
 use crate::resolve::{EntryKey, quote_name};
 use crate::vendor::{Outcome, Progress};
 
@@ -81,7 +81,7 @@ fn fields(row: &Outcome) -> [(&'static str, String); 5] {
     [
         ("account", words(row.account)),
         ("record", words(row.record)),
-        (CREATED_AT, row.record_created_at.map_or_else(|| "—".to_owned(), words)),
+        (CREATED_AT, created_at_words(row.record_created_at)),
         (SESSION_DATA, words(row.session_data)),
         ("attached to", words(row.attached_to)),
     ]

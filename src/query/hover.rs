@@ -12,7 +12,7 @@ use super::Semantics;
 use super::at::{Item, item_at};
 use super::provenance::Provenance;
 use super::why::{EntryExplanation, SettingExplanation, Step};
-use crate::emit::{attached_words, markdown_queue_path, markdown_text, words};
+use crate::emit::{attached_words, created_at_words, markdown_queue_path, markdown_text, words};
 use crate::resolve::{AssignmentId, Owner, QueueId, Scope, Source};
 use crate::settings::SettingKey;
 use crate::source::{FileId, Span};
@@ -325,7 +325,7 @@ fn outcome_rows(entry: &EntryExplanation<'_>, terms: CrmTerms) -> String {
             words(outcome.progress),
             words(outcome.account),
             words(outcome.record),
-            outcome.record_created_at.map_or_else(|| "—".to_owned(), words),
+            created_at_words(outcome.record_created_at),
             words(outcome.session_data),
             attached_words(outcome.attached_to, terms)
         );
@@ -448,7 +448,7 @@ mod tests {
                     words(rule.progress),
                     words(rule.account),
                     words(rule.record),
-                    rule.record_created_at.map_or_else(|| "—".to_owned(), words),
+                    created_at_words(rule.record_created_at),
                     words(rule.session_data),
                     attached_words(rule.attached_to, CrmTerms::of(snapshot.analysis.policy.crm()))
                 );

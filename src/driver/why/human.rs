@@ -7,7 +7,7 @@
 //! from a policy is shown with hidden characters written out.
 
 use crate::diagnostic::Severity;
-use crate::emit::words;
+use crate::emit::{created_at_words, words};
 use crate::query::Semantics;
 use crate::query::why::{Concern, EntryExplanation, SettingExplanation, Step};
 use crate::text::{escape_hidden, shown_cut};
@@ -199,7 +199,7 @@ fn rows_text(out: &mut String, entry: &EntryExplanation<'_>, style: Style) {
             words(rule.progress),
             words(rule.account),
             words(rule.record),
-            rule.record_created_at.map_or_else(|| "—".to_owned(), words),
+            created_at_words(rule.record_created_at),
             words(rule.session_data),
             words(rule.attached_to),
         ]

@@ -9,7 +9,7 @@
 //!   differs or exists on one side only (by queue path and channel), each
 //!   once, and every one has at least one cause;
 //! - the human (with and without colour), Markdown and JSON outputs render
-//!   without a panic, the JSON is a document of `format_version` 1, and no
+//!   without a panic, the JSON is a document of `format_version` 2, and no
 //!   output holds a character a terminal would act on.
 
 #![no_main]
@@ -136,7 +136,7 @@ fn render_all(found: &diff::PolicyDiff) {
     }
     let json = diff::json::render(found);
     let value: serde_json::Value = serde_json::from_str(&json).expect("the JSON output parses");
-    assert!(value["format_version"] == 1, "format_version: {value}");
+    assert!(value["format_version"] == 2, "format_version: {value}");
     assert_safe_for_terminal(
         &json,
         Allowed {

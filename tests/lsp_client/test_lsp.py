@@ -36,6 +36,11 @@ SETTINGS = [
     "skip account lookup",
     "append to latest open record",
     "records",
+    "append to closed records within",
+    "delay call record creation until connected",
+    "delay chat record creation until consumer messages",
+    "create records for abandoned sessions",
+    "push session data to account",
 ]
 
 LSP_REQUEST_FAILED = -32803

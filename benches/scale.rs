@@ -881,7 +881,7 @@ fn stage_times(sources: &SourceSet, runs: usize) -> Vec<(String, Duration)> {
     for _ in 0..runs {
         clock.next_run();
         let (trees, mut diagnostics) = clock.time("parse", || syntax::parse_set(sources));
-        let policy = clock.time("resolve", || resolve::resolve(&trees));
+        let policy = clock.time("resolve", || resolve::resolve(&trees, None));
         let context = clock.time("check context", || check::CheckContext::new(sources, &trees, &policy));
         for rule in check::RULES {
             let name = format!("  rule {}", rule.code().as_str());

@@ -111,6 +111,9 @@ pub enum Command {
         /// Only this channel's entries.
         #[arg(long, value_enum)]
         channel: Option<ChannelArg>,
+        /// Take the leaf queues and their channels from this queue catalog (JSON menus), whatever `catalog:` says.
+        #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+        catalog: Option<PathBuf>,
         /// How to print the explanation.
         #[arg(long, value_enum, default_value_t = WhyFormatArg::Human)]
         format: WhyFormatArg,
@@ -155,6 +158,9 @@ pub struct Common {
     /// Show at most N diagnostics in the human, short and github formats (0: all).
     #[arg(long, value_name = "N", default_value_t = crate::driver::DEFAULT_MAX_DIAGNOSTICS)]
     pub max_diagnostics: usize,
+    /// Take the leaf queues and their channels from this queue catalog (JSON menus), whatever `catalog:` says.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub catalog: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

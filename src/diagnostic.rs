@@ -75,6 +75,9 @@ codes! {
     E0104 => Error, "skipping creation is not supported by this CRM";
     E0105 => Error, "one-channel setting in the other channel's block";
     E0106 => Error, "push to the account is offered only by ServiceNow";
+    E0301 => Error, "queue not in the catalog";
+    E0302 => Error, "the catalog cannot be used";
+    E0303 => Error, "more than one `catalog:` declaration";
     W0201 => Warning, "setting repeats the value it inherits";
     W0202 => Warning, "setting is never effective";
     W0203 => Warning, "session data attached to nothing";
@@ -84,6 +87,8 @@ codes! {
     W0207 => Warning, "setting has no effect";
     W0208 => Warning, "abandoned calls get no record while the call delay is on";
     W0209 => Warning, "Zendesk keeps no ticket when both creations are skipped";
+    W0301 => Warning, "channel block that no catalog queue takes";
+    W0302 => Warning, "the catalog lists a queue path twice for one channel";
 }
 
 impl Code {

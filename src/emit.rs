@@ -43,7 +43,7 @@ pub fn emit(table: &DecisionTable, format: TableFormat) -> Result<String, EmitEr
 fn markdown(table: &DecisionTable) -> String {
     let mut out = String::new();
     let crm = table.crm.map_or("(none)", |crm| crm.keyword());
-    let leaves = table.entries.len() / 2;
+    let leaves = count_leaves(table);
     let _ = writeln!(out, "# CRM record-creation decision table\n");
     let terms = CrmTerms::of(table.crm);
     let _ = writeln!(
@@ -58,6 +58,9 @@ fn markdown(table: &DecisionTable) -> String {
             "In `{crm}`, records are {} and accounts are {}; the outcomes below use these words.\n",
             terms.records, terms.accounts
         );
+    }
+    if let Some(catalog) = &table.catalog {
+        catalog_section(&mut out, catalog);
     }
     let _ = writeln!(out, "## Settings\n");
     let columns: Vec<&str> = SettingKey::ALL.iter().map(|key| key.spec().column).collect();
@@ -100,6 +103,39 @@ fn markdown(table: &DecisionTable) -> String {
         }
     }
     out
+}
+
+/// Leaf queues: entries of one queue are next to each other.
+fn count_leaves(table: &DecisionTable) -> usize {
+    let mut leaves = 0;
+    let mut previous: Option<&[String]> = None;
+    for entry in &table.entries {
+        if previous != Some(entry.queue.as_slice()) {
+            leaves += 1;
+        }
+        previous = Some(entry.queue.as_slice());
+    }
+    leaves
+}
+
+/// Which catalog entries the policy does not cover.
+fn catalog_section(out: &mut String, catalog: &crate::table::CatalogCoverage) {
+    let _ = writeln!(out, "## Catalog\n");
+    let covered = catalog.entries - catalog.uncovered.len().min(catalog.entries);
+    let _ = writeln!(
+        out,
+        "The entries are the queue catalog's: {} leaf/channel {}, {covered} of them set by a policy queue.\n",
+        catalog.entries,
+        if catalog.entries == 1 { "entry" } else { "entries" },
+    );
+    if catalog.uncovered.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Not covered (every setting built in or from `defaults`):\n");
+    for key in &catalog.uncovered {
+        let _ = writeln!(out, "- {} ({})", markdown_queue_path(&key.queue), key.channel);
+    }
+    let _ = writeln!(out);
 }
 
 /// What the session data is attached to, in the CRM's words.

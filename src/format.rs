@@ -412,6 +412,10 @@ impl<'a> Printer<'a> {
                 Some(written) => format!("crm: {}", written.value),
                 None => "crm:".to_owned(),
             },
+            NodeKind::Catalog(decl) => match &decl.path {
+                Some(path) => format!("catalog: {}", quote_name(&path.value)),
+                None => "catalog:".to_owned(),
+            },
             NodeKind::Defaults => "defaults".to_owned(),
             NodeKind::Queue(decl) => {
                 let path: Vec<String> = decl.path.iter().map(|name| quote_name(&name.name)).collect();
@@ -497,6 +501,7 @@ fn statement_fingerprints(tree: &SyntaxTree) -> Vec<u64> {
         parent.hash(&mut hasher);
         match &node.kind {
             NodeKind::Crm(decl) => ("crm", decl.written.as_ref().map(|w| w.value.clone())).hash(&mut hasher),
+            NodeKind::Catalog(decl) => ("catalog", decl.path.as_ref().map(|p| p.value.clone())).hash(&mut hasher),
             NodeKind::Defaults => "defaults".hash(&mut hasher),
             NodeKind::Queue(decl) => {
                 let place = queue_places.entry(node.parent).or_insert(0);

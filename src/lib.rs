@@ -27,7 +27,9 @@
 //! policy is shown safely, for every stage. [`settings`] is the schema every
 //! stage reads the settings from, and [`vendor`] the platform's rules over
 //! them. [`catalog`] reads a platform queue catalog (JSON menus) into its
-//! leaf queues and channels; it is not yet wired into the pipeline.
+//! leaf queues and channels; a [`SourceSet`] carries the catalog a policy
+//! set uses (attached by whoever loads the set), and [`resolve`] takes its
+//! leaves from it.
 //!
 //! Beside [`analyze`] sit the editor's model and questions, free of any
 //! protocol: [`workspace`] holds the files of a policy set as they change
@@ -122,8 +124,17 @@ impl Analysis {
 
 /// Parses, resolves and checks a policy set, and applies its allow
 /// comments. Never panics on any input.
+///
+/// A set that declares a catalog but has none attached (see
+/// [`SourceSet::set_catalog`]) gets it read from disk here; a
+/// [`workspace::Workspace`] attaches it once and keeps it.
 pub fn analyze(sources: &SourceSet) -> Analysis {
     let (trees, diagnostics) = syntax::parse_set(sources);
+    if sources.catalog().is_none() && catalog::attach::declarations(&trees).next().is_some() {
+        let mut attached = sources.clone();
+        catalog::attach::attach_declared(&mut attached, &trees);
+        return analyze_parsed(&attached, trees, diagnostics);
+    }
     analyze_parsed(sources, trees, diagnostics)
 }
 
@@ -137,7 +148,8 @@ pub fn analyze_parsed(
     syntax_diagnostics: Vec<Diagnostic>,
 ) -> Analysis {
     let mut diagnostics = syntax_diagnostics;
-    let policy = resolve::resolve(&trees);
+    let catalog = sources.catalog().and_then(|attached| attached.catalog());
+    let policy = resolve::resolve(&trees, catalog);
     let context = check::CheckContext::new(sources, &trees, &policy);
     diagnostics.extend(check::run(&context));
     let suppress::Outcome {

@@ -29,6 +29,7 @@ fn common_options(common: Common, stream: Stream) -> CommonOptions {
         render: render_options(common.color, stream),
         max_diagnostics: common.max_diagnostics,
         interactive: stream.is_terminal(),
+        catalog: common.catalog,
     }
 }
 
@@ -148,11 +149,13 @@ fn main() -> ExitCode {
             paths,
             queue,
             channel,
+            catalog,
             format,
             color,
         } => driver::why(&WhyOptions {
             paths,
             queue,
+            catalog,
             channel: channel.map(Channel::from),
             format: WhyFormat::from(format),
             color: color_enabled(color, Stream::Stdout.is_terminal()),

@@ -5,8 +5,12 @@
 //! settings and one outcome per runtime situation. The table holds no spans,
 //! file names or line numbers, so reformatting or commenting a policy never
 //! changes it, and a diff of two tables shows only changes in behaviour.
+//!
+//! With a queue catalog, the entries are the catalog's, and the table says
+//! which of them the policy does not cover: every setting of the entry is
+//! built in or comes from `defaults`, no queue on its path sets anything.
 
-use crate::resolve::{LeafEntry, ResolvedPolicy};
+use crate::resolve::{EntryKey, LeafEntry, Owner, ResolvedPolicy, Source};
 use crate::settings::LeafSettings;
 use crate::vendor::{self, Outcome};
 use crate::vocabulary::{Channel, Crm};
@@ -19,7 +23,19 @@ pub const FORMAT_VERSION: u32 = 2;
 pub struct DecisionTable {
     pub format_version: u32,
     pub crm: Option<Crm>,
+    /// Only with a catalog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<CatalogCoverage>,
     pub entries: Vec<TableEntry>,
+}
+
+/// What the policy covers of the catalog's entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CatalogCoverage {
+    /// How many (leaf, channel) entries the catalog has: all the table's.
+    pub entries: usize,
+    /// The entries no policy queue sets anything for, in table order.
+    pub uncovered: Vec<EntryKey>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -49,8 +65,38 @@ pub fn build(policy: &ResolvedPolicy) -> DecisionTable {
     DecisionTable {
         format_version: FORMAT_VERSION,
         crm: policy.crm(),
+        catalog: policy.from_catalog.then(|| coverage(policy)),
         entries,
     }
+}
+
+fn coverage(policy: &ResolvedPolicy) -> CatalogCoverage {
+    let uncovered = policy
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| !is_covered(policy, entry))
+        .filter_map(|(index, _)| policy.entry_key(index))
+        .collect();
+    CatalogCoverage {
+        entries: policy.entries.len(),
+        uncovered,
+    }
+}
+
+/// Whether some queue statement decides a setting of the entry (one that
+/// applies to its channel).
+pub fn is_covered(policy: &ResolvedPolicy, entry: &LeafEntry) -> bool {
+    entry
+        .settings
+        .iter()
+        .filter(|(key, _)| key.applies_to(entry.channel))
+        .any(|(_, value)| match value.source {
+            Source::BuiltIn => false,
+            Source::Stated(id) => policy
+                .assignment(id)
+                .is_some_and(|assignment| matches!(assignment.owner, Owner::Queue(_))),
+        })
 }
 
 /// The table's entry for one leaf queue and channel.

@@ -391,7 +391,7 @@ fn github_format_is_one_workflow_command_per_diagnostic() {
         "::error file=tests/fixtures/diagnostics/E0101-across-files/a.crmpol,line=5,col=5,endLine=5,endColumn=38,\
          title=E0101 append to the latest open record without an account lookup::cannot append to the latest \
          open record when account lookup is skipped%0Ahelp: remove one of the two: without a lookup there is no \
-         account, so no open record to append to\n"
+         user, so no open ticket to append to\n"
     );
 }
 

@@ -22,7 +22,22 @@ fn sections(doc: &str) -> Vec<(String, String, String)> {
 }
 
 fn analyze(text: &str) -> (crmpol::SourceSet, crmpol::Analysis) {
-    let sources = crmpol::SourceSet::from_texts([("example.crmpol", text)]);
+    analyze_with_catalog(text, None)
+}
+
+/// A policy example, with the catalog its entry shows (a `json` fence) as
+/// the `menus.json` its `catalog:` names.
+fn analyze_with_catalog(text: &str, catalog: Option<&str>) -> (crmpol::SourceSet, crmpol::Analysis) {
+    let mut sources = crmpol::SourceSet::from_texts([("example.crmpol", text)]);
+    if let Some(json) = catalog {
+        let (trees, _) = crmpol::syntax::parse_set(&sources);
+        let (declared, _) = crmpol::catalog::attach::declarations(&trees)
+            .next()
+            .expect("an example with a catalog declares it");
+        let origin = crmpol::catalog::CatalogOrigin::Declared(declared);
+        let attached = crmpol::catalog::AttachedCatalog::from_text(origin, "menus.json", json);
+        sources.set_catalog(Some(std::sync::Arc::new(attached)));
+    }
     let analysis = crmpol::analyze(&sources);
     (sources, analysis)
 }
@@ -50,7 +65,11 @@ fn each_entry_example_reports_its_code_with_the_output_shown() {
         let blocks = fences(&body);
         let examples: Vec<&Fence> = blocks.iter().filter(|fence| fence.info == "crmpol").collect();
         assert_eq!(examples.len(), 1, "{code}: exactly one example");
-        let (sources, analysis) = analyze(&examples[0].text);
+        let catalog = blocks
+            .iter()
+            .find(|fence| fence.info == "json")
+            .map(|fence| fence.text.as_str());
+        let (sources, analysis) = analyze_with_catalog(&examples[0].text, catalog);
         let reported: Vec<&str> = analysis.diagnostics.iter().map(|d| d.code.as_str()).collect();
         assert!(
             reported.contains(&code.as_str()),

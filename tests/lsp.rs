@@ -460,3 +460,73 @@ fn closing_a_lone_file_clears_its_diagnostics() {
     assert!(cleared.diagnostics.is_empty());
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn with_a_catalog_queue_names_complete_from_it_and_e0301_offers_the_closest_path() {
+    let menus = r#"[
+  {"id": 1, "name": "Support"},
+  {"id": 2, "name": "Billing", "parent_id": 1},
+  {"id": 3, "name": "Technical", "parent_id": 1},
+  {"id": 4, "name": "Sales", "menu_type": "ivr_menu"},
+  {"id": 5, "name": 7}
+]"#;
+    let main = "crm: zendesk\ncatalog: \"menus.json\"\n\nqueue \"Support\" {\n    queue \"Biling\"\n}\n";
+    let dir = folder(&[("main.crmpol", main), ("menus.json", menus)]);
+    let mut client = TestClient::plain(Some(dir.path()));
+    let published = client.diagnostics_of_files(2);
+    assert_eq!(published[0].0, "main.crmpol");
+    assert_eq!(
+        codes(&published[0].1),
+        Vec::<String>::new(),
+        "unusable catalog: checked without it"
+    );
+    assert_eq!(
+        published[1].0, "menus.json",
+        "the catalog's problems show in the catalog"
+    );
+    assert_eq!(codes(&published[1].1), ["E0302"]);
+    assert_eq!(published[1].1.diagnostics[0].range.start.line, 5);
+
+    // A fixed export is read again when the client says it changed.
+    let fixed = menus.replace(
+        r#",
+  {"id": 5, "name": 7}"#,
+        "",
+    );
+    std::fs::write(dir.path().join("menus.json"), fixed).expect("write the catalog");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&dir.path().join("menus.json")), "type": 2 }] }),
+    );
+    let published = client.diagnostics_of_files(2);
+    assert_eq!(codes(&published[0].1), ["E0301"]);
+    assert_eq!(codes(&published[1].1), Vec::<String>::new(), "the catalog is clean now");
+
+    let main_uri = uri(&dir.path().join("main.crmpol"));
+    let e0301 = &published[0].1.diagnostics[0];
+    let actions = client.result(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": main_uri }, "range": e0301.range,
+                "context": { "diagnostics": [serde_json::to_value(e0301).expect("diagnostic")] } }),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .map(|actions| actions.iter().filter_map(|action| action["title"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(titles.iter().any(|title| title.contains("\"Billing\"")), "{titles:?}");
+
+    let typing = "crm: zendesk\ncatalog: \"menus.json\"\n\nqueue \"Support\" {\n    queue \"\n}\n";
+    client.change_all(&main_uri, 2, typing);
+    client.diagnostics_of_files(2);
+    let completed = client.result(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": main_uri }, "position": { "line": 4, "character": 11 } }),
+    );
+    let labels: Vec<&str> = completed
+        .as_array()
+        .map(|items| items.iter().filter_map(|item| item["label"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(labels, ["Billing", "Technical"], "{completed}");
+    assert_eq!(completed[0]["detail"], "catalog leaf queue, not in the policy yet");
+    assert_eq!(client.shutdown(), 0);
+}

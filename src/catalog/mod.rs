@@ -21,12 +21,14 @@
 //! Nothing here recurses per level of nesting, so a chain 10,000 menus deep
 //! costs heap, not stack; memory is linear in the file.
 
+pub mod attach;
 mod closest;
 mod json;
 mod number;
 mod read;
 mod tree;
 
+pub use attach::{AttachedCatalog, CatalogOrigin, CatalogState};
 pub use number::Number;
 pub use tree::{Catalog, Entry, Menu, PathId, PathInfo};
 

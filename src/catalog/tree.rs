@@ -271,7 +271,8 @@ impl Catalog {
         }
     }
 
-    pub(super) fn name(&self, id: PathId) -> &str {
+    /// The last name of a path.
+    pub fn name(&self, id: PathId) -> &str {
         self.node(id).map_or("", |node| node.name.as_str())
     }
 

@@ -44,9 +44,13 @@ impl CheckRule for AppendWithoutLookup {
                 )
                 .with_primary(append.span, "append turned on here")
                 .with_secondary(lookup.span, "account lookup skipped here")
-                .with_help(
-                    "remove one of the two: without a lookup there is no account, so no open record to append to",
-                )
+                .with_help({
+                    let terms = crate::vocabulary::CrmTerms::of(context.policy.crm());
+                    format!(
+                        "remove one of the two: without a lookup there is no {}, so no open {} to append to",
+                        terms.account, terms.record
+                    )
+                })
                 .with_note("the portal hides the append option once account lookup is skipped")
                 .with_note(affected_note(context, &entries));
                 // Both ways out are decisions, so both fixes are unsafe;

@@ -29,6 +29,10 @@ impl CheckRule for IneffectiveSetting {
                 let id = AssignmentId(*index);
                 assignment.duplicate_of.is_none() && !context.is_effective(id) && !context.is_given_again(id)
             })
+            // With a catalog, a statement can apply to no entry at all: its
+            // queue is not in the catalog (E0301) or its channel block
+            // never applies (W0301); that is said there, not here.
+            .filter(|(_, assignment)| !covered_entries(context, assignment).is_empty())
             .map(|(_, assignment)| diagnose(context, assignment))
             .collect()
     }

@@ -70,9 +70,13 @@ impl CheckRule for LookupSkippedWithAccountCreation {
                         .with_help(
                             "add `skip account creation: yes` where the lookup is skipped, or stop skipping the lookup",
                         )
-                        .with_note(
-                            "without a lookup no account is ever found, so every session would create a new account",
-                        )
+                        .with_note({
+                            let terms = crate::vocabulary::CrmTerms::of(context.policy.crm());
+                            format!(
+                                "without a lookup no {account} is ever found, so every session would create a new {account}",
+                                account = terms.account
+                            )
+                        })
                         .with_note(affected_note(context, &entries))
                         .with_entries(entries),
                 )

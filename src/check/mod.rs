@@ -8,7 +8,10 @@
 
 mod abandoned_call_records_withheld;
 mod append_without_lookup;
+mod catalog_unusable;
 mod causes;
+mod channel_block_never_applies;
+mod duplicate_catalog;
 mod duplicate_crm;
 mod duplicate_defaults;
 mod duplicate_setting;
@@ -19,6 +22,7 @@ mod look_alike_queue_names;
 mod lookup_skipped_with_account_creation;
 mod misplaced_channel_setting;
 mod missing_crm;
+mod path_listed_twice;
 mod push_without_servicenow;
 mod records_option_unavailable;
 mod redundant_setting;
@@ -27,6 +31,7 @@ mod session_data_unattached;
 mod setting_without_effect;
 mod similar_queue_names;
 mod suggestions;
+mod unknown_catalog_queue;
 mod unknown_setting;
 mod unsupported_crm_skip;
 mod zendesk_ticket_gets_nothing;
@@ -91,6 +96,11 @@ impl<'a> CheckContext<'a> {
     /// directly, or through statements below it that only restate it.
     pub fn is_effective(&self, id: AssignmentId) -> bool {
         self.effective.get(id.0).copied().unwrap_or(false)
+    }
+
+    /// The policy set's queue catalog, when it has one it can use.
+    pub fn catalog(&self) -> Option<&'a crate::catalog::Catalog> {
+        self.sources.catalog().and_then(|attached| attached.catalog())
     }
 
     /// Every setting statement of every file, wherever it stands.
@@ -165,6 +175,9 @@ pub const RULES: &[&dyn CheckRule] = &[
     &unsupported_crm_skip::UnsupportedCrmSkip,
     &misplaced_channel_setting::MisplacedChannelSetting,
     &push_without_servicenow::PushWithoutServicenow,
+    &unknown_catalog_queue::UnknownCatalogQueue,
+    &catalog_unusable::CatalogUnusable,
+    &duplicate_catalog::DuplicateCatalog,
     &redundant_setting::RedundantSetting,
     &ineffective_setting::IneffectiveSetting,
     &session_data_unattached::SessionDataUnattached,
@@ -173,6 +186,8 @@ pub const RULES: &[&dyn CheckRule] = &[
     &setting_without_effect::SettingWithoutEffect,
     &abandoned_call_records_withheld::AbandonedCallRecordsWithheld,
     &zendesk_ticket_gets_nothing::ZendeskTicketGetsNothing,
+    &channel_block_never_applies::ChannelBlockNeverApplies,
+    &path_listed_twice::PathListedTwice,
 ];
 
 /// Runs every rule.

@@ -3,7 +3,6 @@
 use super::{CommandOutput, CommonOptions, ExitStatus, Findings, report, status_of, unified_diff};
 use crate::fix::{self, AppliedFix, FixOptions};
 use crate::source::{FileId, SourceSet};
-use crate::workspace::Workspace;
 use crate::write;
 use std::path::Path;
 
@@ -25,11 +24,10 @@ pub enum FixRequest {
 /// every automatic fix, writing the changed files as one change, and report
 /// each fix on standard error once it is on disk.
 pub fn check(options: &CommonOptions, request: FixRequest) -> CommandOutput {
-    let mut workspace = match Workspace::load(&options.paths) {
-        Ok(workspace) => workspace,
-        Err(errors) => return CommandOutput::could_not_load(errors),
+    let snapshot = match super::load_snapshot(&options.paths, options.catalog.as_deref()) {
+        Ok(snapshot) => snapshot,
+        Err(output) => return output,
     };
-    let snapshot = workspace.snapshot();
     let sources = snapshot.sources.clone();
     match request {
         FixRequest::None => {

@@ -2,7 +2,6 @@
 
 use super::{CommandOutput, CommonOptions, ExitStatus, Findings, denied_warnings_only, report, status_of};
 use crate::emit::{self, TableFormat};
-use crate::workspace::Workspace;
 use crate::write::{self, Destination};
 use std::path::Path;
 
@@ -12,11 +11,10 @@ use std::path::Path;
 /// is left as it was. An `output` that is one of the policy files is
 /// refused before anything else happens.
 pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Path>) -> CommandOutput {
-    let mut workspace = match Workspace::load(&options.paths) {
-        Ok(workspace) => workspace,
-        Err(errors) => return CommandOutput::could_not_load(errors),
+    let snapshot = match super::load_snapshot(&options.paths, options.catalog.as_deref()) {
+        Ok(snapshot) => snapshot,
+        Err(output) => return output,
     };
-    let snapshot = workspace.snapshot();
     let sources = &snapshot.sources;
     let inputs: Vec<(&Path, &str)> = sources
         .iter()

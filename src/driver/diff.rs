@@ -157,8 +157,10 @@ fn both(
 }
 
 fn from_disk(paths: &[PathBuf], label: String) -> Result<LoadedSide, Vec<String>> {
-    let sources =
+    let mut sources =
         SourceSet::load(paths).map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let (trees, _) = crate::syntax::parse_set(&sources);
+    crate::catalog::attach::attach_declared(&mut sources, &trees);
     Ok(LoadedSide { label, sources })
 }
 
@@ -188,9 +190,10 @@ fn from_git(spec: &str, paths: &[PathBuf]) -> Result<(LoadedSide, LoadedSide), V
         }
     };
     let at = |revision: &str, commit: &str| -> Result<LoadedSide, Vec<String>> {
-        let sources = repository
+        let mut sources = repository
             .policy_set(commit, revision, paths)
             .map_err(|errors| errors.iter().map(GitError::to_string).collect::<Vec<_>>())?;
+        sources.set_catalog(repository.catalog_at(commit, revision, &sources));
         Ok(LoadedSide {
             label: format!("{paths_shown} at {revision}"),
             sources,

@@ -26,7 +26,7 @@ use crate::render::{self, MessageFormat, RenderOptions};
 use crate::settings::SettingKey;
 use crate::source::{LoadError, SourceFile, SourceSet};
 use crate::suppress::Suppressed;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +93,30 @@ pub struct CommonOptions {
     pub max_diagnostics: usize,
     /// The diagnostics go to a terminal: a clean run says so in one line.
     pub interactive: bool,
+    /// `--catalog FILE`.
+    pub catalog: Option<PathBuf>,
+}
+
+/// Loads the policy set named on the command line and analyzes it, with
+/// `--catalog FILE` if given. A path or a `--catalog` file that cannot be
+/// read is the command's failure (exit 2), not a diagnostic.
+pub(crate) fn load_snapshot(
+    paths: &[PathBuf],
+    catalog: Option<&Path>,
+) -> Result<std::sync::Arc<crate::workspace::Snapshot>, CommandOutput> {
+    let mut workspace = crate::workspace::Workspace::load(paths).map_err(CommandOutput::could_not_load)?;
+    workspace.set_catalog_override(catalog.map(Path::to_path_buf));
+    let snapshot = workspace.snapshot();
+    if let Some(attached) = snapshot.sources.catalog()
+        && attached.origin == crate::catalog::CatalogOrigin::CommandLine
+        && let crate::catalog::CatalogState::Unreadable(reason) = attached.state()
+    {
+        return Err(CommandOutput::could_not_load(vec![LoadError::Unreadable {
+            path: attached.path.clone(),
+            reason: reason.clone(),
+        }]));
+    }
+    Ok(snapshot)
 }
 
 /// The default of `--max-diagnostics`.

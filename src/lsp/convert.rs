@@ -221,6 +221,7 @@ pub fn document_symbol(file: &SourceFile, symbol: Symbol, unit: ColumnUnit) -> l
 pub fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
     match kind {
         SymbolKind::Crm => lsp::SymbolKind::CONSTANT,
+        SymbolKind::Catalog => lsp::SymbolKind::FILE,
         SymbolKind::Defaults => lsp::SymbolKind::NAMESPACE,
         SymbolKind::Queue => lsp::SymbolKind::MODULE,
         SymbolKind::Channel => lsp::SymbolKind::STRUCT,

@@ -347,10 +347,10 @@ fn inlay_hints(server: &mut Server, params: lsp::InlayHintParams) -> Option<Vec<
     let policy = &snapshot.analysis.policy;
     let mut hints = Vec::new();
     for (number, queue) in policy.queues.iter().enumerate() {
-        if !queue.is_leaf() {
+        let id = crate::resolve::QueueId(number);
+        if !policy.has_entries(id) {
             continue;
         }
-        let id = crate::resolve::QueueId(number);
         for statement in queue.statements.iter().filter(|statement| statement.file == file) {
             let Some(node) = semantics.node(*statement) else {
                 continue;

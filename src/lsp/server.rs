@@ -193,6 +193,9 @@ impl Server {
                         };
                         self.changed(set);
                     }
+                    for set in self.folders.refresh_catalogs() {
+                        self.changed(Some(set));
+                    }
                 }
             }
             n::DidChangeWorkspaceFolders::METHOD => {
@@ -289,15 +292,25 @@ impl Server {
         if let Some(workspace) = self.folders.workspace_mut(&set) {
             let snapshot = workspace.snapshot();
             let mut by_file: Vec<Vec<lsp::Diagnostic>> = vec![Vec::new(); snapshot.sources.len()];
+            let mut in_catalog = Vec::new();
             for diagnostic in &snapshot.analysis.diagnostics {
                 let (file, converted) = convert::diagnostic(&snapshot, diagnostic, self.unit);
-                if let Some(list) = by_file.get_mut(file.0) {
+                if file == crate::source::FileId::CATALOG {
+                    in_catalog.push(converted);
+                } else if let Some(list) = by_file.get_mut(file.0) {
                     list.push(converted);
                 }
             }
             for ((id, key, _), diagnostics) in snapshot.files().zip(by_file) {
                 self.send_diagnostics(key, diagnostics, snapshot.version(id));
                 now.insert(key.to_owned());
+            }
+            // The catalog's problems show in the catalog file itself.
+            if let Some(key) = snapshot.key(crate::source::FileId::CATALOG).map(str::to_owned)
+                && snapshot.sources.get(crate::source::FileId::CATALOG).is_some()
+            {
+                self.send_diagnostics(&key, in_catalog, None);
+                now.insert(key);
             }
         }
         let before = self.published.remove(&set).unwrap_or_default();
@@ -332,14 +345,21 @@ impl Server {
         let _ = self.connection.sender.send(message);
     }
 
-    /// Asks the client to tell the server about policy files changed on
-    /// disk by other programs (git, a formatter).
+    /// Asks the client to tell the server about policy files, and queue
+    /// catalogs (JSON), changed on disk by other programs (git, a
+    /// formatter, a fresh export).
     fn register_file_watcher(&mut self) {
         let options = lsp::DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![lsp::FileSystemWatcher {
-                glob_pattern: lsp::GlobPattern::String(format!("**/*.{}", crate::source::POLICY_EXTENSION)),
-                kind: None,
-            }],
+            watchers: vec![
+                lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String(format!("**/*.{}", crate::source::POLICY_EXTENSION)),
+                    kind: None,
+                },
+                lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String("**/*.json".to_owned()),
+                    kind: None,
+                },
+            ],
         };
         let registration = lsp::Registration {
             id: "crmpol-watched-files".to_owned(),

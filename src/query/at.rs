@@ -119,6 +119,10 @@ pub fn item_at(tree: &SyntaxTree, text: &str, offset: usize) -> Option<Item> {
             statement: at,
             span: channel.span,
         }),
+        NodeKind::Catalog(_) => {
+            let span = keyword("catalog".len());
+            touches(span).then_some(Item::Keyword { statement: at, span })
+        }
         NodeKind::Defaults => {
             let span = keyword("defaults".len());
             touches(span).then_some(Item::Keyword { statement: at, span })

@@ -213,17 +213,29 @@ impl<'s> Semantics<'s> {
         // A queue opened only by the line being typed is not one that exists.
         let elsewhere =
             |span: &Span| span.file != this_line.file || span.end < this_line.start || span.start > this_line.end;
+        // With a catalog, its queues are the ones that exist, opened in the
+        // policy or not.
         siblings
             .iter()
-            .filter_map(|&id| policy.queue(id))
-            .filter(|queue| queue.declarations.iter().any(elsewhere))
-            .map(|queue| {
+            .filter_map(|&id| policy.queue(id).map(|queue| (id, queue)))
+            .filter(|(_, queue)| queue.catalog.is_some() || queue.declarations.iter().any(elsewhere))
+            .map(|(id, queue)| {
                 let quoted = quote_name(&queue.name);
-                let kind = if queue.is_leaf() { "leaf queue" } else { "queue" };
+                let kind = match (queue.catalog.is_some(), policy.has_entries(id)) {
+                    (true, true) => "catalog leaf queue",
+                    (true, false) => "catalog queue",
+                    (false, true) => "leaf queue",
+                    (false, false) => "queue",
+                };
+                let opened = queue.declarations.iter().filter(|span| elsewhere(span)).count();
                 Completion {
                     label: queue.name.clone(),
                     kind: CompletionKind::Queue,
-                    detail: Some(format!("{kind}, opened in {} places", queue.declarations.len())),
+                    detail: Some(match opened {
+                        0 => format!("{kind}, not in the policy yet"),
+                        1 => format!("{kind}, opened in 1 place"),
+                        _ => format!("{kind}, opened in {opened} places"),
+                    }),
                     documentation: None,
                     // The opening quote is already typed.
                     insert: quoted.get(1..).unwrap_or_default().to_owned(),

@@ -156,12 +156,15 @@ impl<'s> Semantics<'s> {
             return String::new();
         };
         let path = policy.path(queue);
-        let kind = if node.is_leaf() { "leaf queue" } else { "queue" };
+        // With a catalog a queue can be a leaf for one channel and have
+        // sub-queues for the other: a leaf is a queue with entries.
+        let is_leaf = policy.has_entries(queue);
+        let kind = if is_leaf { "leaf queue" } else { "queue" };
         let mut out = format!("**{}** ({kind})", markdown_queue_path(&path));
         let openings = self.openings(queue).len();
         let _ = write!(out, "\n\nOpened in {openings} {}.", plural(openings, "place", "places"));
-        if !node.is_leaf() {
-            let leaves = node.entries.len() / Channel::ALL.len();
+        if !is_leaf {
+            let leaves = count_leaves(policy, node);
             let _ = write!(
                 out,
                 " {leaves} leaf {} below it; the settings they start from:",
@@ -169,7 +172,7 @@ impl<'s> Semantics<'s> {
             );
         }
         out.push_str("\n\n");
-        if node.is_leaf() {
+        if is_leaf {
             // The same explanation `crmpol why` prints, so the two agree.
             let explained = self.why(queue, None);
             let cells = |channel: Channel| {
@@ -341,6 +344,19 @@ fn more(out: &mut String, count: usize) {
 
 fn plural(count: usize, one: &'static str, many: &'static str) -> &'static str {
     if count == 1 { one } else { many }
+}
+
+/// The queues with entries at or below a queue.
+fn count_leaves(policy: &crate::resolve::ResolvedPolicy, node: &crate::resolve::QueueNode) -> usize {
+    let mut leaves = 0;
+    let mut previous = None;
+    for entry in node.entries.clone().filter_map(|index| policy.entries.get(index)) {
+        if previous != Some(entry.queue) {
+            leaves += 1;
+        }
+        previous = Some(entry.queue);
+    }
+    leaves
 }
 
 #[cfg(test)]

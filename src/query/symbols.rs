@@ -13,6 +13,7 @@ use crate::syntax::{NodeId, NodeKind, SyntaxTree};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
     Crm,
+    Catalog,
     Defaults,
     Queue,
     Channel,
@@ -104,6 +105,12 @@ fn symbol(tree: &SyntaxTree, id: NodeId, children: Vec<Symbol>) -> Option<Symbol
             "crm".to_owned(),
             SymbolKind::Crm,
             decl.written.as_ref().map(|written| written.value.clone()),
+            node.span,
+        ),
+        NodeKind::Catalog(decl) => (
+            "catalog".to_owned(),
+            SymbolKind::Catalog,
+            decl.path.as_ref().map(|path| path.value.clone()),
             node.span,
         ),
         NodeKind::Defaults => ("defaults".to_owned(), SymbolKind::Defaults, None, node.span),

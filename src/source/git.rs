@@ -4,13 +4,16 @@
 //! holds the current directory. Out: the [`SourceSet`] a folder scan of
 //! those paths would have found at that revision (the same `*.crmpol` and
 //! hidden-name rules, the same order, files named by their path as given),
-//! or why not. Everything is read through `git rev-parse`, `git ls-tree` and
+//! or why not, and the queue catalog that set declares, at the same
+//! revision. Everything is read through `git rev-parse`, `git ls-tree` and
 //! `git cat-file`, which touch neither the work tree nor the index.
 
 use super::{POLICY_EXTENSION, SourceFile, SourceSet};
+use crate::catalog::{self, AttachedCatalog};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
 /// Why a revision's policy set could not be read. The command cannot run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,6 +196,31 @@ impl Repository {
         normal.strip_prefix(&self.top).ok().map(Path::to_path_buf)
     }
 
+    /// The catalog a policy set read at `commit` (by [`Self::policy_set`])
+    /// declares, read at that commit too, so both sides of a diff are
+    /// compiled as they were. `None` when the set declares none.
+    pub fn catalog_at(&self, commit: &str, label: &str, sources: &SourceSet) -> Option<Arc<AttachedCatalog>> {
+        let (trees, _) = crate::syntax::parse_set(sources);
+        let request = catalog::attach::request(None, &trees, |file| {
+            sources.get(file).map(|file| (file.path.as_str(), file.name.as_str()))
+        })?;
+        let joined = request.path.to_string_lossy().into_owned();
+        let in_repository = joined
+            .strip_prefix(&format!("{label}:"))
+            .and_then(|path| normalized(Path::new(path)));
+        let attached = match in_repository {
+            None => AttachedCatalog::unreadable(request, format!("the path leaves the repository at {label}")),
+            Some(path) => {
+                let object = format!("{commit}:{}", path.display());
+                match git(&self.top, &["cat-file", "blob", &object], None) {
+                    Ok(bytes) => AttachedCatalog::from_bytes(request, &bytes),
+                    Err(_) => AttachedCatalog::unreadable(request, format!("no such file at {label}")),
+                }
+            }
+        };
+        Some(Arc::new(attached))
+    }
+
     /// The contents of blobs, in order, from one `git cat-file --batch`.
     fn blobs(&self, objects: &[&str]) -> Result<Vec<Vec<u8>>, GitError> {
         if objects.is_empty() {
@@ -204,6 +232,23 @@ impl Repository {
             .map_err(|error| GitError(format!("cannot read files from git: {}", error.reason())))?;
         parse_batch(&output, objects.len()).ok_or_else(|| GitError("git cat-file gave unreadable output".to_owned()))
     }
+}
+
+/// A path inside the repository with `.` and `..` resolved, without the
+/// disk; `None` when it climbs above the top.
+fn normalized(path: &Path) -> Option<PathBuf> {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => parts.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
 }
 
 /// A policy file found at a revision.

@@ -27,6 +27,12 @@ use std::sync::Arc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub usize);
 
+impl FileId {
+    /// The policy set's queue catalog (a JSON file, not a policy file): kept
+    /// beside the policy files of a [`SourceSet`], never among them.
+    pub const CATALOG: FileId = FileId(usize::MAX);
+}
+
 /// A byte range in one source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
@@ -210,12 +216,19 @@ pub struct LineColumn {
     pub column: usize,
 }
 
-/// The files of one policy set, in policy-set order.
+/// The files of one policy set, in policy-set order, and the queue catalog
+/// the set uses, if any.
+///
+/// The catalog file answers to [`FileId::CATALOG`] in [`SourceSet::get`],
+/// [`SourceSet::name`] and [`SourceSet::slice`], so diagnostics can point
+/// into it; [`SourceSet::iter`] and [`SourceSet::len`] count policy files
+/// only, so formatting and fixes never touch it.
 #[derive(Clone, Debug, Default)]
 pub struct SourceSet {
     /// Shared, so that a workspace hands a set to an analysis without
     /// copying the texts.
     files: Vec<Arc<SourceFile>>,
+    catalog: Option<Arc<crate::catalog::AttachedCatalog>>,
 }
 
 impl SourceSet {
@@ -272,12 +285,29 @@ impl SourceSet {
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id.0).map(Arc::as_ref)
+        self.shared_ref(id).map(Arc::as_ref)
     }
 
     /// The file, shared rather than copied.
     pub fn shared(&self, id: FileId) -> Option<Arc<SourceFile>> {
-        self.files.get(id.0).cloned()
+        self.shared_ref(id).cloned()
+    }
+
+    fn shared_ref(&self, id: FileId) -> Option<&Arc<SourceFile>> {
+        if id == FileId::CATALOG {
+            return self.catalog.as_ref().and_then(|catalog| catalog.file());
+        }
+        self.files.get(id.0)
+    }
+
+    /// The catalog the set uses, as attached by whoever loaded the set (a
+    /// [`crate::workspace::Workspace`] does).
+    pub fn catalog(&self) -> Option<&Arc<crate::catalog::AttachedCatalog>> {
+        self.catalog.as_ref()
+    }
+
+    pub fn set_catalog(&mut self, catalog: Option<Arc<crate::catalog::AttachedCatalog>>) {
+        self.catalog = catalog;
     }
 
     pub fn len(&self) -> usize {

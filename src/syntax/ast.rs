@@ -130,6 +130,8 @@ pub struct Block {
 pub enum NodeKind {
     /// `crm: NAME`
     Crm(CrmDecl),
+    /// `catalog: "FILE"`
+    Catalog(CatalogDecl),
     /// `defaults {`
     Defaults,
     /// `queue "A" / "B" {` or a leaf `queue "A"`
@@ -146,11 +148,12 @@ pub enum NodeKind {
 
 impl NodeKind {
     /// Where the statement goes in the canonical layout of its block:
-    /// `crm:`, `defaults`, settings (by setting, unknown ones last), channel
+    /// `crm:`, `catalog:`, `defaults`, settings (by setting, unknown ones last), channel
     /// blocks (`call`, then `chat`), then queues. Equal ranks keep their order.
     pub fn canonical_rank(&self) -> (u8, usize) {
         match self {
             NodeKind::Crm(_) => (0, 0),
+            NodeKind::Catalog(_) => (0, 1),
             NodeKind::Defaults => (1, 0),
             NodeKind::Setting(stmt) => (2, stmt.key.map_or(SettingKey::ALL.len(), SettingKey::index)),
             NodeKind::Channel(channel) => (3, channel.value.index()),
@@ -162,6 +165,7 @@ impl NodeKind {
     pub fn describe(&self) -> &'static str {
         match self {
             NodeKind::Crm(_) => "`crm:`",
+            NodeKind::Catalog(_) => "`catalog:`",
             NodeKind::Defaults => "`defaults`",
             NodeKind::Queue(_) => "a `queue`",
             NodeKind::Channel(channel) => match channel.value {
@@ -180,6 +184,15 @@ pub struct CrmDecl {
     pub written: Option<Spanned<String>>,
     /// The CRM, if the name is one the language knows.
     pub crm: Option<Crm>,
+}
+
+/// `catalog: "FILE"`: where the policy set's queue catalog is, relative to
+/// the file that declares it.
+#[derive(Clone, Debug)]
+pub struct CatalogDecl {
+    /// The path, unescaped, with the span of the quoted text; `None` when
+    /// it is missing or not written as a quoted string (an E0001).
+    pub path: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug)]

@@ -48,6 +48,7 @@ mod tests {
             let Some(node) = tree.node(id) else { continue };
             let what = match &node.kind {
                 NodeKind::Crm(decl) => format!("crm {:?}", decl.crm),
+                NodeKind::Catalog(decl) => format!("catalog {:?}", decl.path.as_ref().map(|p| &p.value)),
                 NodeKind::Defaults => "defaults".to_owned(),
                 NodeKind::Queue(decl) => {
                     let names: Vec<&str> = decl.path.iter().map(|name| name.name.as_str()).collect();
@@ -81,6 +82,38 @@ mod tests {
                 "  Some(SkipAccountLookup) = Some(Flag(true))",
                 "  queue [\"C\"]",
             ]
+        );
+    }
+
+    #[test]
+    fn reads_the_catalog_path_and_reports_each_slip_once() {
+        let cases: [(&str, Option<&str>, usize); 9] = [
+            (
+                "catalog: \"platform/menus.json\"  # ours\n",
+                Some("platform/menus.json"),
+                0,
+            ),
+            ("catalog:\"a \\\"b\\\".json\"\n", Some("a \"b\".json"), 0),
+            ("catalog: \"with#hash.json\"\n", Some("with#hash.json"), 0),
+            ("catalog: platform/menus.json\n", Some("platform/menus.json"), 1),
+            ("catalog: \"platform/menus.json\n", Some("platform/menus.json"), 1),
+            ("catalog: \"a.json\" extra\n", Some("a.json"), 1),
+            ("catalog: \"  \"\n", None, 1),
+            ("catalog:\n", None, 1),
+            ("CATALOG: \"a.json\"\n", Some("a.json"), 1),
+        ];
+        for (text, path, errors) in cases {
+            let parsed = parse(text);
+            assert_eq!(parsed.diagnostics.len(), errors, "{text:?}: {:?}", parsed.diagnostics);
+            let expected = format!("catalog {:?}", path.map(str::to_owned).as_ref());
+            assert_eq!(outline(&parsed.tree), [expected], "{text:?}");
+        }
+        let misplaced = parse("defaults {\n  catalog: \"a.json\"\n}\n");
+        assert_eq!(misplaced.diagnostics.len(), 1, "{:?}", misplaced.diagnostics);
+        assert!(
+            misplaced.diagnostics[0]
+                .message
+                .contains("`catalog:` cannot stand inside `defaults`")
         );
     }
 

@@ -178,6 +178,18 @@ impl Folders {
     }
 
     /// Every set, folders first.
+    /// Every set whose catalog file changed on disk (or appeared, or went)
+    /// since its latest snapshot read it.
+    pub fn refresh_catalogs(&mut self) -> Vec<SetId> {
+        let mut changed = Vec::new();
+        for set in self.sets() {
+            if self.workspace_mut(&set).is_some_and(Workspace::refresh_catalog) {
+                changed.push(set);
+            }
+        }
+        changed
+    }
+
     pub fn sets(&self) -> Vec<SetId> {
         self.folders
             .keys()

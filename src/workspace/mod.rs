@@ -18,6 +18,7 @@
 //! which is the order a folder scan gives, so an editor's workspace and
 //! `crmpol check` of the same folder see one policy set.
 
+use crate::catalog::{self, AttachedCatalog};
 use crate::source::{FileId, LoadError, SourceFile, SourceSet};
 use crate::syntax::{self, SyntaxTree};
 use crate::{Analysis, Diagnostic};
@@ -44,6 +45,11 @@ pub struct Workspace {
     /// Counts changes; a snapshot carries the revision it was made at.
     revision: u64,
     latest: Option<Arc<Snapshot>>,
+    /// `--catalog FILE`, which wins over the policy's `catalog:`.
+    catalog_override: Option<PathBuf>,
+    /// The catalog the latest snapshot used, kept so an unchanged file is
+    /// not read again.
+    catalog: Option<Arc<AttachedCatalog>>,
 }
 
 #[derive(Clone, Debug)]
@@ -70,7 +76,28 @@ impl Workspace {
             order,
             revision: 0,
             latest: None,
+            catalog_override: None,
+            catalog: None,
         }
+    }
+
+    /// Uses the catalog at `path` whatever the policy declares
+    /// (`--catalog FILE`); `None` goes back to the declared one.
+    pub fn set_catalog_override(&mut self, path: Option<PathBuf>) {
+        if self.catalog_override != path {
+            self.catalog_override = path;
+            self.changed();
+        }
+    }
+
+    /// Whether the catalog file the latest snapshot used has changed on
+    /// disk since; if so, the next snapshot reads it again.
+    pub fn refresh_catalog(&mut self) -> bool {
+        let stale = self.catalog.as_ref().is_some_and(|catalog| catalog.changed_on_disk());
+        if stale {
+            self.changed();
+        }
+        stale
     }
 
     /// The policy set named by command-line paths, in their order (see
@@ -215,6 +242,13 @@ impl Workspace {
             diagnostics.extend(parse.diagnostics.iter().cloned());
             file.parse = Some(parse);
         }
+        let request = catalog::attach::request(self.catalog_override.as_deref(), &trees, |file| {
+            self.files
+                .get(file.0)
+                .map(|file| (file.key.as_str(), file.source.name.as_str()))
+        });
+        self.catalog = request.map(|request| catalog::attach::load(request, self.catalog.as_ref()));
+        sources.set_catalog(self.catalog.clone());
         let analysis = crate::analyze_parsed(&sources, trees, diagnostics);
         let snapshot = Arc::new(Snapshot {
             sources,
@@ -317,7 +351,11 @@ impl Snapshot {
         self.keys.iter().position(|other| other == key).map(FileId)
     }
 
+    /// The key of a file; for [`FileId::CATALOG`], the catalog's path.
     pub fn key(&self, file: FileId) -> Option<&str> {
+        if file == FileId::CATALOG {
+            return self.sources.catalog().and_then(|catalog| catalog.path.to_str());
+        }
         self.keys.get(file.0).map(String::as_str)
     }
 

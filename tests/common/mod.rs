@@ -20,9 +20,14 @@ pub fn relative(path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Loads a fixture (a file, or a directory for a multi-file policy set).
+/// Loads a fixture (a file, or a directory for a multi-file policy set),
+/// with the queue catalog it declares, as the command line does.
 pub fn load(path: &Path) -> SourceSet {
-    SourceSet::load(&[relative(path)]).unwrap_or_else(|errors| panic!("cannot load {}: {errors:?}", path.display()))
+    let mut sources = SourceSet::load(&[relative(path)])
+        .unwrap_or_else(|errors| panic!("cannot load {}: {errors:?}", path.display()));
+    let (trees, _) = crmpol::syntax::parse_set(&sources);
+    crmpol::catalog::attach::attach_declared(&mut sources, &trees);
+    sources
 }
 
 pub fn analyze(path: &Path) -> (SourceSet, Analysis) {

@@ -94,6 +94,20 @@ seed += bytes([3, len(text)]) + text                # a.crmpol's text again
 open(sys.argv[2], 'wb').write(seed)
 PY
 done
+# The analyze target also reads its bytes as a policy and a queue catalog
+# (fuzz_targets/analyze.rs): one seed per tests/fixtures/catalog-tables
+# folder, a first byte that puts the cut right after the policy, then the
+# policy, then the catalog.
+for dir in tests/fixtures/catalog-tables/*/; do
+    python3 - "$dir" "tests/fuzz/seeds/analyze/catalog-$(basename "$dir")" <<'PY'
+import sys
+policy = open(sys.argv[1] + 'policy.crmpol', 'rb').read()
+catalog = open(sys.argv[1] + 'menus.json', 'rb').read()
+total = 1 + len(policy) + len(catalog)
+first = next(b for b in range(256) if b * total // 256 >= 1 + len(policy))
+open(sys.argv[2], 'wb').write(bytes([first]) + policy + catalog)
+PY
+done
 targets+=(lsp diff)
 
 for target in "${targets[@]}"; do

@@ -19,7 +19,6 @@ use crate::query::find_queue::{QueueLookup, QueueQuery};
 use crate::resolve::{QueueId, ResolvedPolicy};
 use crate::text::{self, or_list};
 use crate::vocabulary::Channel;
-use crate::workspace::Workspace;
 use std::path::PathBuf;
 
 /// How `why` prints its answer.
@@ -36,6 +35,8 @@ pub struct WhyOptions {
     /// The queue as written on the command line.
     pub queue: String,
     pub channel: Option<Channel>,
+    /// `--catalog FILE`.
+    pub catalog: Option<PathBuf>,
     pub format: WhyFormat,
     /// Colour the human format.
     pub color: bool,
@@ -53,11 +54,10 @@ pub fn why(options: &WhyOptions) -> CommandOutput {
             ));
         }
     };
-    let mut workspace = match Workspace::load(&options.paths) {
-        Ok(workspace) => workspace,
-        Err(errors) => return CommandOutput::could_not_load(errors),
+    let snapshot = match super::load_snapshot(&options.paths, options.catalog.as_deref()) {
+        Ok(snapshot) => snapshot,
+        Err(output) => return output,
     };
-    let snapshot = workspace.snapshot();
     let semantics = Semantics::of(&snapshot);
     let analysis = &snapshot.analysis;
     let queue = match semantics.find_queue(&query) {

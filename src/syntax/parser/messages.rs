@@ -13,7 +13,7 @@ pub(super) fn miscased_keyword(span: Span, written: &str, keyword: &str) -> Diag
         format!("keyword `{written}` must be written in lower case"),
     )
     .with_primary(span, format!("write `{keyword}`"))
-    .with_help("the keywords `crm`, `defaults`, `queue`, `call` and `chat` are lower case")
+    .with_help("the keywords `crm`, `catalog`, `defaults`, `queue`, `call` and `chat` are lower case")
     .with_fix(Fix::safe(
         format!("write `{keyword}`"),
         vec![Edit::replace(span, keyword)],
@@ -27,7 +27,7 @@ pub(super) fn misplaced(kind: &NodeKind, container: Container, span: Span) -> Op
     }
     let allowed = match kind {
         NodeKind::Unparsed => true,
-        NodeKind::Crm(_) | NodeKind::Defaults => container == Container::TopLevel,
+        NodeKind::Crm(_) | NodeKind::Catalog(_) | NodeKind::Defaults => container == Container::TopLevel,
         NodeKind::Queue(_) => matches!(container, Container::TopLevel | Container::Queue),
         NodeKind::Channel(_) => matches!(container, Container::Defaults | Container::Queue),
         NodeKind::Setting(_) => container != Container::TopLevel,
@@ -37,7 +37,9 @@ pub(super) fn misplaced(kind: &NodeKind, container: Container, span: Span) -> Op
     }
     let what = kind.describe();
     let help = match kind {
-        NodeKind::Crm(_) | NodeKind::Defaults => format!("move {what} out of every block, to the top of a file"),
+        NodeKind::Crm(_) | NodeKind::Catalog(_) | NodeKind::Defaults => {
+            format!("move {what} out of every block, to the top of a file")
+        }
         NodeKind::Queue(_) => {
             "queues are declared at the top level or inside another queue; close this block with `}` first".to_owned()
         }
@@ -130,6 +132,7 @@ pub(super) fn describe_rule(rule: Rule) -> Option<&'static str> {
         Rule::block_close => "`}`",
         Rule::colon => "`:`",
         Rule::crm_value => "a CRM name such as `salesforce`",
+        Rule::catalog_value => "the catalog file's path in double quotes",
         Rule::setting_value => "a value",
         Rule::channel => "`call` or `chat`",
         Rule::setting | Rule::setting_name => "a setting such as `skip record creation: yes`",

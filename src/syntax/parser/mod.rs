@@ -8,6 +8,7 @@
 //! mistake: a bad line is reported and skipped, a statement with trailing
 //! junk is kept, and an unclosed block is reported at its `{`.
 
+mod catalog;
 mod messages;
 mod names;
 pub(crate) use names::{closing_quote, unescape_name};
@@ -203,7 +204,7 @@ impl Container {
     /// What may be written here, for "expected ..." messages.
     fn expected(self) -> &'static str {
         match self {
-            Container::TopLevel => "`crm: NAME`, `defaults {` or `queue \"NAME\"`",
+            Container::TopLevel => "`crm: NAME`, `catalog: \"FILE\"`, `defaults {` or `queue \"NAME\"`",
             Container::Defaults => "a setting such as `skip record creation: yes`, `call {`, `chat {` or `}`",
             Container::Queue => {
                 "a setting such as `skip record creation: yes`, `queue \"NAME\"`, `call {`, `chat {` or `}`"
@@ -333,6 +334,7 @@ impl<'a> Builder<'a> {
                 let crm = written.as_ref().and_then(|w| Crm::from_keyword(&w.value));
                 self.add(NodeKind::Crm(CrmDecl { written, crm }), span, None);
             }
+            Rule::catalog_decl => self.catalog_decl(pair, span),
             Rule::defaults_open => {
                 let block = pair.into_inner().next().map(|b| self.block_start(&b));
                 self.add(NodeKind::Defaults, span, block);
@@ -377,6 +379,13 @@ impl<'a> Builder<'a> {
                 span,
                 None,
             );
+            return;
+        }
+        if name.value.eq_ignore_ascii_case("catalog") {
+            self.diagnostics
+                .push(miscased_keyword(name.span, &name.value, "catalog"));
+            let path = written_value.and_then(|written| self.catalog_path(&written.value, written.span));
+            self.add(NodeKind::Catalog(super::ast::CatalogDecl { path }), span, None);
             return;
         }
         let key = SettingKey::from_name(&name.value);

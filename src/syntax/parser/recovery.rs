@@ -194,7 +194,7 @@ pub(super) struct BadLine<'a> {
     pub(super) start: usize,
 }
 
-const KEYWORDS: [&str; 5] = ["crm", "defaults", "queue", "call", "chat"];
+const KEYWORDS: [&str; 6] = ["crm", "catalog", "defaults", "queue", "call", "chat"];
 
 impl<'a> BadLine<'a> {
     fn end(&self) -> usize {
@@ -252,6 +252,7 @@ impl Rule {
     fn strict_line_for(keyword: &str) -> Rule {
         match keyword {
             "crm" => Rule::crm_line,
+            "catalog" => Rule::catalog_line,
             "defaults" => Rule::defaults_line,
             "queue" => Rule::queue_line,
             "call" | "chat" => Rule::channel_line,

@@ -3,6 +3,7 @@
 //! Files are read with [`SourceFile::from_bytes`], as `crmpol` reads them
 //! from disk: a byte-order mark is stripped and invalid UTF-8 is noted.
 
+use crmpol::catalog::{AttachedCatalog, CatalogOrigin};
 use crmpol::{SourceFile, SourceSet};
 
 /// The names the files of a fuzzed policy set get.
@@ -34,6 +35,18 @@ pub fn policy_set(data: &[u8]) -> SourceSet {
         }
         _ => one_file(data),
     }
+}
+
+/// The bytes cut as [`two_files`] cuts them: the first part a policy file,
+/// the second the queue catalog the set uses (as `--catalog` gives it).
+pub fn policy_with_catalog(data: &[u8]) -> SourceSet {
+    let at = data.first().map_or(0, |&first| usize::from(first) * data.len() / 256);
+    let (policy, catalog) = data.split_at(at);
+    let mut set = files(&[policy]);
+    let text = String::from_utf8_lossy(catalog);
+    let attached = AttachedCatalog::from_text(CatalogOrigin::CommandLine, "fuzz/menus.json", &text);
+    set.set_catalog(Some(std::sync::Arc::new(attached)));
+    set
 }
 
 fn files(parts: &[&[u8]]) -> SourceSet {

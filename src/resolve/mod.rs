@@ -1,21 +1,33 @@
 //! Stage 3: syntax trees to the queue tree and effective settings.
 //!
-//! In: the syntax trees of a policy set, in policy-set order. Out: a
-//! [`ResolvedPolicy`]: the queue tree as the union of every file, every
-//! setting statement as an [`Assignment`] with its place, and one
+//! In: the syntax trees of a policy set, in policy-set order, and the
+//! set's queue catalog if it has a usable one. Out: a [`ResolvedPolicy`]:
+//! the queue tree as the union of every file (and of the catalog's paths),
+//! every setting statement as an [`Assignment`] with its place, and one
 //! [`LeafEntry`] per leaf queue and channel holding its effective settings,
 //! each value with where it came from. Produces no diagnostics: statements
 //! the parser already reported (misplaced, unknown, invalid) are skipped.
+//!
+//! Without a catalog, every queue without sub-queues in the policy text is
+//! a leaf with a `call` and a `chat` entry (v1). With a catalog, the
+//! entries are the catalog's: its paths come first in the tree, in catalog
+//! order, and a queue has an entry for a channel exactly when the catalog
+//! says its path is a leaf for that channel; a policy queue the catalog
+//! does not have (E0301) has none.
 //!
 //! Precedence, last one wins: built-in default, `defaults`, the `defaults`
 //! channel block, then from the root queue down each queue's plain settings
 //! and its channel block.
 
+mod effective;
+mod tree;
+
+use crate::catalog::{Catalog, PathId};
 use crate::settings::{LeafSettings, SettingKey, SettingMap, SettingValue};
 use crate::source::Span;
-use crate::syntax::{NodeKind, NodeRef, QueueName, SyntaxTree};
+use crate::syntax::{NodeRef, SyntaxTree};
 use crate::vocabulary::{Channel, Crm};
-use std::collections::HashMap;
+use effective::{PerChannel, compute_effective_settings};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -42,14 +54,23 @@ pub struct QueueNode {
     /// the places its own settings are written.
     pub statements: Vec<NodeRef>,
     pub slots: Slots,
-    /// The entries of the leaf queues below this one (itself, if a leaf):
-    /// entries are in tree order, so they are contiguous.
+    /// The entries of this queue and of every queue below it: entries are
+    /// in tree order, so they are contiguous.
     pub entries: Range<usize>,
+    /// The queue's path in the catalog, when the policy set has a catalog
+    /// holding it.
+    pub catalog: Option<PathId>,
 }
 
 impl QueueNode {
+    /// Without sub-queues in the policy text or the catalog.
     pub fn is_leaf(&self) -> bool {
         self.children.is_empty()
+    }
+
+    /// Named only by the catalog: no policy statement opens it.
+    pub fn is_catalog_only(&self) -> bool {
+        self.declarations.is_empty()
     }
 }
 
@@ -279,6 +300,8 @@ pub struct ResolvedPolicy {
     pub misplaced: Vec<MisplacedSetting>,
     /// Leaf queues in tree order, `call` before `chat`.
     pub entries: Vec<LeafEntry>,
+    /// The entries come from a queue catalog.
+    pub from_catalog: bool,
 }
 
 impl ResolvedPolicy {
@@ -335,16 +358,23 @@ impl ResolvedPolicy {
 
     /// The entry with a key, if the policy has it.
     pub fn entry_index(&self, key: &EntryKey) -> Option<usize> {
-        let queue = self.queue(self.queue_by_path(&key.queue)?)?;
-        queue
-            .entries
-            .clone()
-            .find(|&index| {
-                self.entries
-                    .get(index)
-                    .is_some_and(|entry| entry.channel == key.channel)
-            })
-            .filter(|_| queue.is_leaf())
+        let id = self.queue_by_path(&key.queue)?;
+        self.queue_entries(id).find(|&index| {
+            self.entries
+                .get(index)
+                .is_some_and(|entry| entry.channel == key.channel)
+        })
+    }
+
+    /// The indexes of a queue's own entries (not those of queues below it).
+    pub fn queue_entries(&self, id: QueueId) -> impl Iterator<Item = usize> + '_ {
+        let range = self.queue(id).map_or(0..0, |queue| queue.entries.clone());
+        range.filter(move |&index| self.entries.get(index).is_some_and(|entry| entry.queue == id))
+    }
+
+    /// Whether the queue has an entry of its own, for some channel.
+    pub fn has_entries(&self, id: QueueId) -> bool {
+        self.queue_entries(id).next().is_some()
     }
 
     /// The queue with a path of names from the top level down, if the
@@ -405,280 +435,17 @@ pub fn quote_name(name: &str) -> String {
     format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// Resolves a policy set's syntax trees.
-pub fn resolve(trees: &[Arc<SyntaxTree>]) -> ResolvedPolicy {
-    let mut builder = TreeBuilder::default();
+/// Resolves a policy set's syntax trees, with the queues and entries of
+/// `catalog` when it has one.
+pub fn resolve(trees: &[Arc<SyntaxTree>], catalog: Option<&Catalog>) -> ResolvedPolicy {
+    let mut builder = tree::TreeBuilder::default();
+    if let Some(catalog) = catalog {
+        builder.add_catalog(catalog);
+    }
     for tree in trees {
         builder.add_file(tree);
     }
     let mut policy = builder.policy;
-    compute_effective_settings(&mut policy);
+    compute_effective_settings(&mut policy, catalog);
     policy
-}
-
-#[derive(Default)]
-struct TreeBuilder {
-    policy: ResolvedPolicy,
-    /// Children by name for each parent (`None`: the top level).
-    children_by_name: HashMap<Option<QueueId>, HashMap<String, QueueId>>,
-}
-
-/// What a syntax node stands for once placed: a queue, or where the
-/// settings inside it go. `Skip` for statements the parser reported as
-/// misplaced, and everything inside them.
-#[derive(Clone, Copy, Debug)]
-enum Placement {
-    Skip,
-    Defaults,
-    Queue(QueueId),
-    Channel(Owner, Channel),
-}
-
-impl TreeBuilder {
-    /// Walks a file's nodes in source order; a node's parent always comes
-    /// before it, so its placement is known without recursion.
-    fn add_file(&mut self, tree: &SyntaxTree) {
-        let mut placements = vec![Placement::Skip; tree.len()];
-        for (id, node) in tree.nodes() {
-            let parent = node
-                .parent
-                .map(|parent| placements.get(parent.0).copied().unwrap_or(Placement::Skip));
-            let statement = NodeRef {
-                file: tree.file,
-                node: id,
-            };
-            let placement = self.place(&node.kind, node.span, parent, statement);
-            if let Some(slot) = placements.get_mut(id.0) {
-                *slot = placement;
-            }
-        }
-    }
-
-    fn place(&mut self, kind: &NodeKind, span: Span, parent: Option<Placement>, statement: NodeRef) -> Placement {
-        match (kind, parent) {
-            (NodeKind::Crm(decl), _) => {
-                // Counted wherever it stands, so a misplaced `crm:` (already an
-                // E0001) does not also cause "no `crm:` declaration".
-                self.policy
-                    .crm_declarations
-                    .push(CrmDeclaration { crm: decl.crm, span });
-                Placement::Skip
-            }
-            (NodeKind::Defaults, None) => {
-                self.policy.defaults_blocks.push(span);
-                self.policy.defaults_statements.push(statement);
-                Placement::Defaults
-            }
-            (NodeKind::Queue(decl), None) => self.open_path(None, &decl.path, statement),
-            (NodeKind::Queue(decl), Some(Placement::Queue(parent))) => {
-                self.open_path(Some(parent), &decl.path, statement)
-            }
-            (NodeKind::Channel(channel), Some(Placement::Defaults)) => {
-                Placement::Channel(Owner::Defaults, channel.value)
-            }
-            (NodeKind::Channel(channel), Some(Placement::Queue(queue))) => {
-                Placement::Channel(Owner::Queue(queue), channel.value)
-            }
-            (NodeKind::Setting(stmt), Some(parent)) => {
-                let (owner, scope) = match parent {
-                    Placement::Defaults => (Owner::Defaults, Scope::Plain),
-                    Placement::Queue(queue) => (Owner::Queue(queue), Scope::Plain),
-                    Placement::Channel(owner, channel) => (owner, Scope::Channel(channel)),
-                    Placement::Skip => return Placement::Skip,
-                };
-                if let (Some(key), Some(value), Scope::Channel(channel)) = (stmt.key, stmt.value, scope)
-                    && !key.applies_to(channel)
-                {
-                    self.policy.misplaced.push(MisplacedSetting {
-                        key,
-                        value,
-                        owner,
-                        channel,
-                        span,
-                        statement,
-                    });
-                    return Placement::Skip;
-                }
-                if let (Some(key), Some(value), Some(written)) = (stmt.key, stmt.value, &stmt.written_value) {
-                    let written = Written {
-                        span,
-                        value_span: written.span,
-                        statement,
-                    };
-                    self.assign(key, value, owner, scope, written);
-                }
-                Placement::Skip
-            }
-            _ => Placement::Skip,
-        }
-    }
-
-    /// Opens (or reopens) each queue of a path under `parent`.
-    fn open_path(&mut self, parent: Option<QueueId>, path: &[QueueName], statement: NodeRef) -> Placement {
-        let mut current = parent;
-        for name in path {
-            current = Some(self.open_queue(current, &name.name, name.span));
-        }
-        if let Some(queue) = current.and_then(|id| self.policy.queues.get_mut(id.0)) {
-            queue.statements.push(statement);
-        }
-        current.map_or(Placement::Skip, Placement::Queue)
-    }
-
-    fn open_queue(&mut self, parent: Option<QueueId>, name: &str, span: Span) -> QueueId {
-        let siblings = self.children_by_name.entry(parent).or_default();
-        if let Some(&existing) = siblings.get(name) {
-            if let Some(queue) = self.policy.queues.get_mut(existing.0) {
-                queue.declarations.push(span);
-            }
-            return existing;
-        }
-        let id = QueueId(self.policy.queues.len());
-        siblings.insert(name.to_owned(), id);
-        let depth = parent
-            .and_then(|parent| self.policy.queues.get(parent.0))
-            .map_or(1, |parent| parent.depth + 1);
-        self.policy.queues.push(QueueNode {
-            name: name.to_owned(),
-            parent,
-            depth,
-            children: Vec::new(),
-            declarations: vec![span],
-            statements: Vec::new(),
-            slots: Slots::default(),
-            entries: 0..0,
-        });
-        match parent.and_then(|parent| self.policy.queues.get_mut(parent.0)) {
-            Some(parent) => parent.children.push(id),
-            None => self.policy.roots.push(id),
-        }
-        id
-    }
-
-    fn assign(&mut self, key: SettingKey, value: SettingValue, owner: Owner, scope: Scope, written: Written) {
-        let Written {
-            span,
-            value_span,
-            statement,
-        } = written;
-        let id = AssignmentId(self.policy.assignments.len());
-        let slots = match owner {
-            Owner::Defaults => &mut self.policy.defaults,
-            Owner::Queue(queue) => match self.policy.queues.get_mut(queue.0) {
-                Some(queue) => &mut queue.slots,
-                None => return,
-            },
-        };
-        let slot = slots.slot_mut(scope, key);
-        let duplicate_of = *slot;
-        if duplicate_of.is_none() {
-            *slot = Some(id);
-        }
-        self.policy.assignments.push(Assignment {
-            key,
-            value,
-            owner,
-            scope,
-            span,
-            value_span,
-            statement,
-            duplicate_of,
-            inherited: Vec::new(),
-        });
-    }
-}
-
-/// Where a setting statement is written.
-struct Written {
-    span: Span,
-    value_span: Span,
-    statement: NodeRef,
-}
-
-/// The settings in effect after a node, per channel (indexed by channel).
-type PerChannel = [EffectiveSettings; 2];
-
-/// Walks the queue tree once, depth first without recursion, carrying the
-/// settings in effect down; fills the leaf entries in tree order, each
-/// queue's range of entries, and what each assignment inherits.
-fn compute_effective_settings(policy: &mut ResolvedPolicy) {
-    let built_in = [EffectiveSettings::built_in(); 2];
-    let defaults = policy.defaults.clone();
-    let after_defaults = apply_owner(&defaults, &built_in, &mut policy.assignments);
-
-    let mut entries = Vec::new();
-    let mut pending: Vec<(QueueId, PerChannel)> =
-        policy.roots.iter().rev().map(|&root| (root, after_defaults)).collect();
-    while let Some((id, inherited)) = pending.pop() {
-        let Some(queue) = policy.queues.get(id.0) else { continue };
-        let slots = queue.slots.clone();
-        let settings = apply_owner(&slots, &inherited, &mut policy.assignments);
-        let Some(queue) = policy.queues.get_mut(id.0) else {
-            continue;
-        };
-        if queue.is_leaf() {
-            queue.entries = entries.len()..entries.len() + Channel::ALL.len();
-            for channel in Channel::ALL {
-                entries.push(LeafEntry {
-                    queue: id,
-                    channel,
-                    settings: settings[channel.index()],
-                });
-            }
-        } else {
-            pending.extend(queue.children.iter().rev().map(|&child| (child, settings)));
-        }
-    }
-    policy.entries = entries;
-    set_inner_entry_ranges(&mut policy.queues);
-}
-
-/// An inner queue's entries run from its first child's to its last child's.
-/// A queue is always created before its children, so going through the
-/// queues backwards finishes every child before its parent.
-fn set_inner_entry_ranges(queues: &mut [QueueNode]) {
-    for index in (0..queues.len()).rev() {
-        let Some(queue) = queues.get(index) else { continue };
-        let (Some(first), Some(last)) = (queue.children.first(), queue.children.last()) else {
-            continue;
-        };
-        let start = queues.get(first.0).map_or(0, |child| child.entries.start);
-        let end = queues.get(last.0).map_or(0, |child| child.entries.end);
-        if let Some(queue) = queues.get_mut(index) {
-            queue.entries = start..end;
-        }
-    }
-}
-
-/// Applies one owner's plain settings then its channel blocks on top of what
-/// it inherits, noting what each of its assignments overrides.
-fn apply_owner(slots: &Slots, inherited: &PerChannel, assignments: &mut [Assignment]) -> PerChannel {
-    if slots.is_empty() {
-        return *inherited;
-    }
-    let mut result = *inherited;
-    for channel in Channel::ALL {
-        let index = channel.index();
-        record_inherited(slots, Scope::Plain, channel, &result[index], assignments);
-        slots.apply(Scope::Plain, &mut result[index], assignments);
-        record_inherited(slots, Scope::Channel(channel), channel, &result[index], assignments);
-        slots.apply(Scope::Channel(channel), &mut result[index], assignments);
-    }
-    result
-}
-
-fn record_inherited(
-    slots: &Slots,
-    scope: Scope,
-    channel: Channel,
-    before: &EffectiveSettings,
-    assignments: &mut [Assignment],
-) {
-    for key in SettingKey::ALL {
-        if let Some(id) = slots.get(scope, key)
-            && let Some(assignment) = assignments.get_mut(id.0)
-        {
-            assignment.inherited.push((channel, before.get(key)));
-        }
-    }
 }

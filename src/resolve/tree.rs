@@ -1,0 +1,224 @@
+//! Placing statements: the syntax trees (and the catalog's paths) in, the
+//! union queue tree, the `crm:` and `defaults` statements and every
+//! setting statement as an [`Assignment`] with its owner and scope out.
+
+use super::{
+    Assignment, AssignmentId, CrmDeclaration, MisplacedSetting, Owner, QueueId, QueueNode, ResolvedPolicy, Scope, Slots,
+};
+use crate::catalog::{Catalog, PathId};
+use crate::settings::{SettingKey, SettingValue};
+use crate::source::Span;
+use crate::syntax::{NodeKind, NodeRef, QueueName, SyntaxTree};
+use crate::vocabulary::Channel;
+use std::collections::HashMap;
+
+#[derive(Default)]
+pub(super) struct TreeBuilder {
+    pub(super) policy: ResolvedPolicy,
+    /// Children by name for each parent (`None`: the top level).
+    children_by_name: HashMap<Option<QueueId>, HashMap<String, QueueId>>,
+}
+
+/// What a syntax node stands for once placed: a queue, or where the
+/// settings inside it go. `Skip` for statements the parser reported as
+/// misplaced, and everything inside them.
+#[derive(Clone, Copy, Debug)]
+enum Placement {
+    Skip,
+    Defaults,
+    Queue(QueueId),
+    Channel(Owner, Channel),
+}
+
+impl TreeBuilder {
+    /// Opens a queue for every path of the catalog, in catalog order
+    /// (each path before the paths below it), before any policy file: the
+    /// policy's queues then join them by name.
+    pub(super) fn add_catalog(&mut self, catalog: &Catalog) {
+        self.policy.from_catalog = true;
+        let mut pending: Vec<(Option<QueueId>, PathId)> =
+            catalog.children(None).iter().rev().map(|&path| (None, path)).collect();
+        while let Some((parent, path)) = pending.pop() {
+            let id = self.new_queue(parent, catalog.name(path));
+            if let Some(queue) = self.policy.queues.get_mut(id.0) {
+                queue.catalog = Some(path);
+            }
+            pending.extend(
+                catalog
+                    .children(Some(path))
+                    .iter()
+                    .rev()
+                    .map(|&child| (Some(id), child)),
+            );
+        }
+    }
+
+    /// Walks a file's nodes in source order; a node's parent always comes
+    /// before it, so its placement is known without recursion.
+    pub(super) fn add_file(&mut self, tree: &SyntaxTree) {
+        let mut placements = vec![Placement::Skip; tree.len()];
+        for (id, node) in tree.nodes() {
+            let parent = node
+                .parent
+                .map(|parent| placements.get(parent.0).copied().unwrap_or(Placement::Skip));
+            let statement = NodeRef {
+                file: tree.file,
+                node: id,
+            };
+            let placement = self.place(&node.kind, node.span, parent, statement);
+            if let Some(slot) = placements.get_mut(id.0) {
+                *slot = placement;
+            }
+        }
+    }
+
+    fn place(&mut self, kind: &NodeKind, span: Span, parent: Option<Placement>, statement: NodeRef) -> Placement {
+        match (kind, parent) {
+            (NodeKind::Crm(decl), _) => {
+                // Counted wherever it stands, so a misplaced `crm:` (already an
+                // E0001) does not also cause "no `crm:` declaration".
+                self.policy
+                    .crm_declarations
+                    .push(CrmDeclaration { crm: decl.crm, span });
+                Placement::Skip
+            }
+            (NodeKind::Defaults, None) => {
+                self.policy.defaults_blocks.push(span);
+                self.policy.defaults_statements.push(statement);
+                Placement::Defaults
+            }
+            (NodeKind::Queue(decl), None) => self.open_path(None, &decl.path, statement),
+            (NodeKind::Queue(decl), Some(Placement::Queue(parent))) => {
+                self.open_path(Some(parent), &decl.path, statement)
+            }
+            (NodeKind::Channel(channel), Some(Placement::Defaults)) => {
+                Placement::Channel(Owner::Defaults, channel.value)
+            }
+            (NodeKind::Channel(channel), Some(Placement::Queue(queue))) => {
+                Placement::Channel(Owner::Queue(queue), channel.value)
+            }
+            (NodeKind::Setting(stmt), Some(parent)) => {
+                let (owner, scope) = match parent {
+                    Placement::Defaults => (Owner::Defaults, Scope::Plain),
+                    Placement::Queue(queue) => (Owner::Queue(queue), Scope::Plain),
+                    Placement::Channel(owner, channel) => (owner, Scope::Channel(channel)),
+                    Placement::Skip => return Placement::Skip,
+                };
+                if let (Some(key), Some(value), Scope::Channel(channel)) = (stmt.key, stmt.value, scope)
+                    && !key.applies_to(channel)
+                {
+                    self.policy.misplaced.push(MisplacedSetting {
+                        key,
+                        value,
+                        owner,
+                        channel,
+                        span,
+                        statement,
+                    });
+                    return Placement::Skip;
+                }
+                if let (Some(key), Some(value), Some(written)) = (stmt.key, stmt.value, &stmt.written_value) {
+                    let written = Written {
+                        span,
+                        value_span: written.span,
+                        statement,
+                    };
+                    self.assign(key, value, owner, scope, written);
+                }
+                Placement::Skip
+            }
+            _ => Placement::Skip,
+        }
+    }
+
+    /// Opens (or reopens) each queue of a path under `parent`.
+    fn open_path(&mut self, parent: Option<QueueId>, path: &[QueueName], statement: NodeRef) -> Placement {
+        let mut current = parent;
+        for name in path {
+            current = Some(self.open_queue(current, &name.name, name.span));
+        }
+        if let Some(queue) = current.and_then(|id| self.policy.queues.get_mut(id.0)) {
+            queue.statements.push(statement);
+        }
+        current.map_or(Placement::Skip, Placement::Queue)
+    }
+
+    fn open_queue(&mut self, parent: Option<QueueId>, name: &str, span: Span) -> QueueId {
+        let existing = self
+            .children_by_name
+            .get(&parent)
+            .and_then(|siblings| siblings.get(name))
+            .copied();
+        let id = existing.unwrap_or_else(|| self.new_queue(parent, name));
+        if let Some(queue) = self.policy.queues.get_mut(id.0) {
+            queue.declarations.push(span);
+        }
+        id
+    }
+
+    fn new_queue(&mut self, parent: Option<QueueId>, name: &str) -> QueueId {
+        let id = QueueId(self.policy.queues.len());
+        self.children_by_name
+            .entry(parent)
+            .or_default()
+            .insert(name.to_owned(), id);
+        let depth = parent
+            .and_then(|parent| self.policy.queues.get(parent.0))
+            .map_or(1, |parent| parent.depth + 1);
+        self.policy.queues.push(QueueNode {
+            name: name.to_owned(),
+            parent,
+            depth,
+            children: Vec::new(),
+            declarations: Vec::new(),
+            statements: Vec::new(),
+            slots: Slots::default(),
+            entries: 0..0,
+            catalog: None,
+        });
+        match parent.and_then(|parent| self.policy.queues.get_mut(parent.0)) {
+            Some(parent) => parent.children.push(id),
+            None => self.policy.roots.push(id),
+        }
+        id
+    }
+
+    fn assign(&mut self, key: SettingKey, value: SettingValue, owner: Owner, scope: Scope, written: Written) {
+        let Written {
+            span,
+            value_span,
+            statement,
+        } = written;
+        let id = AssignmentId(self.policy.assignments.len());
+        let slots = match owner {
+            Owner::Defaults => &mut self.policy.defaults,
+            Owner::Queue(queue) => match self.policy.queues.get_mut(queue.0) {
+                Some(queue) => &mut queue.slots,
+                None => return,
+            },
+        };
+        let slot = slots.slot_mut(scope, key);
+        let duplicate_of = *slot;
+        if duplicate_of.is_none() {
+            *slot = Some(id);
+        }
+        self.policy.assignments.push(Assignment {
+            key,
+            value,
+            owner,
+            scope,
+            span,
+            value_span,
+            statement,
+            duplicate_of,
+            inherited: Vec::new(),
+        });
+    }
+}
+
+/// Where a setting statement is written.
+struct Written {
+    span: Span,
+    value_span: Span,
+    statement: NodeRef,
+}

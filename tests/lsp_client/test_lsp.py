@@ -100,7 +100,10 @@ async def test_initialize_negotiates_with_the_profile(client: CrmpolClient):
     # so the request has come by now.
     if client.profile == "visual_studio_code":
         assert [(r.method, r.register_options) for r in client.registrations] == [
-            ("workspace/didChangeWatchedFiles", {"watchers": [{"globPattern": "**/*.crmpol"}]})
+            (
+                "workspace/didChangeWatchedFiles",
+                {"watchers": [{"globPattern": "**/*.crmpol"}, {"globPattern": "**/*.json"}]},
+            )
         ]
     else:
         assert client.registrations == []

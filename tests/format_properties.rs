@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::language::SETTINGS;
+use common::language::{CRMS, SETTINGS};
 use common::random::Rng;
 use crmpol::format::{FormatError, FormatOptions, format_file};
 use crmpol::settings::SettingKey;
@@ -40,17 +40,6 @@ const FAILING_SEEDS_LISTED: usize = 20;
 // ---------------------------------------------------------------------------
 // The generator
 // ---------------------------------------------------------------------------
-
-const CRMS: [&str; 8] = [
-    "salesforce",
-    "zendesk",
-    "servicenow",
-    "custom",
-    "kustomer",
-    "dynamics",
-    "freshdesk",
-    "hubspot",
-];
 
 /// CRM values that are not CRMs (E0003), or missing.
 const BAD_CRMS: [&str; 3] = ["pipedrive", "Zendesk", ""];

@@ -11,34 +11,11 @@
 
 mod common;
 
+use common::language::{CRMS, SETTINGS};
 use common::random::Rng;
 use crmpol::SourceSet;
 use serde_json::Value;
 use std::fmt::Write;
-
-const CRMS: [&str; 8] = [
-    "salesforce",
-    "zendesk",
-    "servicenow",
-    "custom",
-    "kustomer",
-    "dynamics",
-    "freshdesk",
-    "hubspot",
-];
-
-/// The version 1 settings, each with the values a policy may write.
-const SETTINGS: [(&str, &[&str]); 6] = [
-    (
-        "map session data to",
-        &["activity object", "ccaas session", "ccaip session"],
-    ),
-    ("skip account creation", &["yes", "no"]),
-    ("skip record creation", &["yes", "no"]),
-    ("skip account lookup", &["yes", "no"]),
-    ("append to latest open record", &["yes", "no"]),
-    ("records", &["option 1", "option 2", "option 3"]),
-];
 
 fn settings_block(rng: &mut Rng, indent: &str) -> String {
     let mut out = String::new();

@@ -199,22 +199,16 @@ pub fn attach_declared(sources: &mut crate::source::SourceSet, trees: &[Arc<Synt
 /// Reads the requested catalog, or reuses what `previous` read when it is
 /// the same file, unchanged on disk.
 pub fn load(request: CatalogRequest, previous: Option<&Arc<AttachedCatalog>>) -> Arc<AttachedCatalog> {
-    if let Some(previous) = previous
-        && previous.origin == request.origin
-        && previous.path == request.path
-        && previous.name == request.name
-        && previous.content.stamp.is_some()
-        && previous.content.stamp == stamp_of(&request.path)
-    {
-        return Arc::clone(previous);
-    }
-    let reusable = previous.filter(|previous| {
+    let unchanged = previous.filter(|previous| {
         previous.path == request.path
             && previous.name == request.name
             && previous.content.stamp.is_some()
             && previous.content.stamp == stamp_of(&request.path)
     });
-    let content = match reusable {
+    if let Some(previous) = unchanged.filter(|previous| previous.origin == request.origin) {
+        return Arc::clone(previous);
+    }
+    let content = match unchanged {
         Some(previous) => Arc::clone(&previous.content),
         None => Arc::new(read_from_disk(&request)),
     };

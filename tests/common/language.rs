@@ -2,6 +2,18 @@
 //! generators and oracles, apart from the library's vocabulary so that a
 //! mistake there cannot hide from the tests.
 
+/// Every CRM the language knows.
+pub const CRMS: [&str; 8] = [
+    "salesforce",
+    "zendesk",
+    "servicenow",
+    "custom",
+    "kustomer",
+    "dynamics",
+    "freshdesk",
+    "hubspot",
+];
+
 /// The six settings and their valid values, the alias included.
 pub const SETTINGS: [(&str, &[&str]); 6] = [
     (

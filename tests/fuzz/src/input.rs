@@ -18,9 +18,15 @@ pub fn one_file(data: &[u8]) -> SourceSet {
 /// picks (0 puts everything in the second file, 255 nearly all in the
 /// first). The cut may fall inside a UTF-8 sequence.
 pub fn two_files(data: &[u8]) -> SourceSet {
-    let at = data.first().map_or(0, |&first| usize::from(first) * data.len() / 256);
-    let (first, second) = data.split_at(at);
+    let (first, second) = cut_by_first_byte(data);
     files(&[first, second])
+}
+
+/// The bytes cut where their first byte says: 0 at the start, 255 nearly
+/// at the end.
+fn cut_by_first_byte(data: &[u8]) -> (&[u8], &[u8]) {
+    let at = data.first().map_or(0, |&first| usize::from(first) * data.len() / 256);
+    data.split_at(at)
 }
 
 /// One file, or two. A first byte below 0x80 (every text seed starts with
@@ -40,8 +46,7 @@ pub fn policy_set(data: &[u8]) -> SourceSet {
 /// The bytes cut as [`two_files`] cuts them: the first part a policy file,
 /// the second the queue catalog the set uses (as `--catalog` gives it).
 pub fn policy_with_catalog(data: &[u8]) -> SourceSet {
-    let at = data.first().map_or(0, |&first| usize::from(first) * data.len() / 256);
-    let (policy, catalog) = data.split_at(at);
+    let (policy, catalog) = cut_by_first_byte(data);
     let mut set = files(&[policy]);
     let text = String::from_utf8_lossy(catalog);
     let attached = AttachedCatalog::from_text(CatalogOrigin::CommandLine, "fuzz/menus.json", &text);

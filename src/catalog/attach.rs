@@ -152,7 +152,7 @@ pub fn declarations(trees: &[Arc<SyntaxTree>]) -> impl Iterator<Item = (Span, Op
 }
 
 /// The catalog a set asks for: `--catalog` if given, else its first
-/// declaration with a path. `locate` gives, for a declaring file, the
+/// declaration (none when that one has no path, an E0001). `locate` gives, for a declaring file, the
 /// path it was read from and the name it is shown by.
 pub fn request<'a>(
     command_line: Option<&Path>,

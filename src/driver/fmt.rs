@@ -194,13 +194,17 @@ fn format_set(sources: &SourceSet, options: FormatOptions) -> Result<FormattedSe
             Err(FormatError::WouldChangeMeaning(why)) => return Err(internal_error(&file.name, &why)),
         }
     }
-    let mut after = sources.clone();
+    // Both sides check against one reading of the catalog, not two.
+    let mut before = sources.clone();
+    let (trees, _) = crate::syntax::parse_set(&before);
+    crate::catalog::attach::attach_declared(&mut before, &trees);
+    let mut after = before.clone();
     for (index, text) in formatted.texts.iter().enumerate() {
         if let Some(text) = text {
             after.replace_text(FileId(index), text.clone());
         }
     }
-    let before = crate::analyze(sources);
+    let before = crate::analyze(&before);
     let after = crate::analyze(&after);
     if before.table() != after.table() {
         return Err(internal_error("the policy set", "the decision table would change"));

@@ -41,6 +41,11 @@
 //! language server: it converts positions and types and dispatches to
 //! them, nothing more.
 
+// The parser pest generates names `alloc` when pest is built without its
+// `std` feature, which crmpol leaves off: that feature only adds a stack
+// probe on every rule call, and the grammar has no recursion to guard.
+extern crate alloc;
+
 pub mod catalog;
 pub mod check;
 pub mod cli;

@@ -49,7 +49,7 @@ impl CheckRule for AbandonedCallRecordsWithheld {
 fn pairs(context: &CheckContext<'_>) -> Vec<((AssignmentId, AssignmentId), Vec<usize>)> {
     let mut causes = CauseGroups::new();
     for (index, entry) in context.policy.entries.iter().enumerate() {
-        let Some(settings) = context.choices.get(index) else {
+        let Some(ref settings) = context.choices(index) else {
             continue;
         };
         if !vendor::call_delay_withholds_abandoned_records(settings) {

@@ -20,7 +20,7 @@ impl CheckRule for LookupSkippedWithAccountCreation {
     fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
         let mut causes = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
-            let Some(choices) = context.choices.get(index) else {
+            let Some(ref choices) = context.choices(index) else {
                 continue;
             };
             if vendor::skips_lookup_while_creating_accounts(choices) {

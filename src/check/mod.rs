@@ -48,8 +48,6 @@ pub struct CheckContext<'a> {
     pub sources: &'a SourceSet,
     pub trees: &'a [Arc<SyntaxTree>],
     pub policy: &'a ResolvedPolicy,
-    /// The settings of each entry of `policy.entries`, as plain values.
-    pub choices: Vec<LeafSettings>,
     /// For each assignment: whether some entry takes a value from it.
     effective: Vec<bool>,
     /// For each assignment: whether a later statement gives the same
@@ -59,11 +57,6 @@ pub struct CheckContext<'a> {
 
 impl<'a> CheckContext<'a> {
     pub fn new(sources: &'a SourceSet, trees: &'a [Arc<SyntaxTree>], policy: &'a ResolvedPolicy) -> Self {
-        let choices = policy
-            .entries
-            .iter()
-            .map(|entry| entry.settings.leaf_settings(entry.channel))
-            .collect();
         let effective = effective_assignments(policy);
         let mut given_again = vec![false; policy.assignments.len()];
         for first in policy
@@ -79,10 +72,17 @@ impl<'a> CheckContext<'a> {
             sources,
             trees,
             policy,
-            choices,
             effective,
             given_again,
         }
+    }
+
+    /// The settings of entry number `index` of `policy.entries`, as plain
+    /// values (unpacked when asked: a list of them would cost as much
+    /// memory as the entries themselves).
+    pub fn choices(&self, index: usize) -> Option<LeafSettings> {
+        let entry = self.policy.entries.get(index)?;
+        Some(entry.settings.leaf_settings(entry.channel))
     }
 
     /// Whether the same setting is given again for this statement's place

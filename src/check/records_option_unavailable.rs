@@ -23,7 +23,7 @@ impl CheckRule for RecordsOptionUnavailable {
     fn check(&self, context: &CheckContext<'_>) -> Vec<Diagnostic> {
         let mut causes: CauseGroups<Cause> = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
-            let Some(choices) = context.choices.get(index) else {
+            let Some(ref choices) = context.choices(index) else {
                 continue;
             };
             // Append with skipped lookup is E0101; the portal never gets that far.
@@ -43,7 +43,7 @@ impl CheckRule for RecordsOptionUnavailable {
             .filter_map(|((records, available, deciders), entries)| {
                 let Source::Stated(records) = records else { return None };
                 let records = context.policy.assignment(records)?;
-                let choices = entries.first().and_then(|&index| context.choices.get(index))?;
+                let choices = entries.first().and_then(|&index| context.choices(index))?;
                 let options = if available == 1 {
                     "1 option exists"
                 } else {
@@ -53,7 +53,7 @@ impl CheckRule for RecordsOptionUnavailable {
                     Code::E0103,
                     format!(
                         "`records: option {}` is not offered here: only {options}",
-                        vendor::records_option(choices)
+                        vendor::records_option(&choices)
                     ),
                 )
                 .with_primary(records.span, "option chosen here");
@@ -84,7 +84,7 @@ impl CheckRule for RecordsOptionUnavailable {
                 Some(
                     diagnostic
                         .with_help(best)
-                        .with_note(reason(choices, available))
+                        .with_note(reason(&choices, available))
                         .with_note(affected_note(context, &entries))
                         .with_entries(entries),
                 )

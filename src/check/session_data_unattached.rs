@@ -21,7 +21,7 @@ impl CheckRule for SessionDataUnattached {
         let terms = CrmTerms::of(crm);
         let mut causes = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
-            let Some(choices) = context.choices.get(index) else {
+            let Some(ref choices) = context.choices(index) else {
                 continue;
             };
             let unattached = vendor::outcomes(choices, crm)

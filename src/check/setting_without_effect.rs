@@ -63,7 +63,7 @@ fn is_without_effect(context: &CheckContext<'_>, assignment: &Assignment, entrie
     let crm = context.policy.crm();
     let mut differs_somewhere = false;
     for &index in entries {
-        let (Some(settings), Some(entry)) = (context.choices.get(index), context.policy.entries.get(index)) else {
+        let (Some(ref settings), Some(entry)) = (context.choices(index), context.policy.entries.get(index)) else {
             return false;
         };
         let Some(overridden) = assignment.inherited_for(entry.channel) else {
@@ -133,7 +133,7 @@ fn mooting_statements(context: &CheckContext<'_>, assignment: &Assignment, entri
     let crm = context.policy.crm();
     let mut found = Vec::new();
     for &index in entries {
-        let (Some(settings), Some(entry)) = (context.choices.get(index), context.policy.entries.get(index)) else {
+        let (Some(ref settings), Some(entry)) = (context.choices(index), context.policy.entries.get(index)) else {
             continue;
         };
         let Some(overridden) = assignment.inherited_for(entry.channel) else {

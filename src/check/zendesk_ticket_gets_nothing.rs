@@ -20,7 +20,7 @@ impl CheckRule for ZendeskTicketGetsNothing {
         let crm = context.policy.crm();
         let mut causes = CauseGroups::new();
         for (index, entry) in context.policy.entries.iter().enumerate() {
-            let Some(settings) = context.choices.get(index) else {
+            let Some(ref settings) = context.choices(index) else {
                 continue;
             };
             if !vendor::zendesk_keeps_no_ticket(settings, crm) {

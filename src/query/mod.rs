@@ -147,7 +147,7 @@ impl Index {
         for (number, assignment) in policy.assignments.iter().enumerate() {
             let id = AssignmentId(number);
             index.assignments.insert(assignment.statement, id);
-            for (_, inherited) in &assignment.inherited {
+            for (_, inherited) in assignment.inherited.iter() {
                 if let crate::resolve::Source::Stated(source) = inherited.source {
                     let overriders = index.overridden_by.entry(source).or_default();
                     if overriders.last() != Some(&id) {

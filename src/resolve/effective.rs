@@ -24,7 +24,14 @@ pub(super) fn compute_effective_settings(policy: &mut ResolvedPolicy, catalog: O
     let defaults = policy.defaults.clone();
     let after_defaults = apply_owner(&defaults, &built_in, &mut policy.assignments);
 
-    let mut entries = Vec::new();
+    // Counted first: a vector grown by doubling would copy every entry of
+    // a large policy set several times over, and hold two copies at once.
+    let count = policy
+        .queues
+        .iter()
+        .map(|queue| entry_channels(queue, catalog).count())
+        .sum();
+    let mut entries = Vec::with_capacity(count);
     // The settings each queue on the path from the top down to the queue
     // being visited starts its children from: one per level, not one per
     // waiting queue, so 100,000 siblings cost no copies.
@@ -66,21 +73,13 @@ pub(super) fn compute_effective_settings(policy: &mut ResolvedPolicy, catalog: O
 /// The channels a queue has entries for, `call` before `chat`: without a
 /// catalog both, for a queue without sub-queues; with one, those its
 /// catalog path is a leaf for.
-fn entry_channels(queue: &QueueNode, catalog: Option<&Catalog>) -> Vec<Channel> {
-    match catalog {
-        None if queue.is_leaf() => Channel::ALL.to_vec(),
-        None => Vec::new(),
-        Some(catalog) => queue
-            .catalog
-            .and_then(|path| catalog.info(path))
-            .map(|info| {
-                Channel::ALL
-                    .into_iter()
-                    .filter(|&channel| info.is_leaf_for(channel))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }
+fn entry_channels(queue: &QueueNode, catalog: Option<&Catalog>) -> impl Iterator<Item = Channel> {
+    let info = catalog.map(|catalog| queue.catalog.and_then(|path| catalog.info(path)));
+    let leaf = queue.is_leaf();
+    Channel::ALL.into_iter().filter(move |&channel| match &info {
+        None => leaf,
+        Some(info) => info.as_ref().is_some_and(|info| info.is_leaf_for(channel)),
+    })
 }
 
 /// Applies one owner's plain settings then its channel blocks on top of what
@@ -111,7 +110,7 @@ fn record_inherited(
         if let Some(id) = slots.get(scope, key)
             && let Some(assignment) = assignments.get_mut(id.0)
         {
-            assignment.inherited.push((channel, before.get(key)));
+            assignment.inherited.set(channel, before.get(key));
         }
     }
 }

@@ -23,7 +23,7 @@ mod effective;
 mod tree;
 
 use crate::catalog::{Catalog, PathId};
-use crate::settings::{LeafSettings, SettingKey, SettingMap, SettingValue};
+use crate::settings::{LeafSettings, PackedValues, SettingKey, SettingMap, SettingValue};
 use crate::source::Span;
 use crate::syntax::{NodeRef, SyntaxTree};
 use crate::vocabulary::{Channel, Crm};
@@ -116,7 +116,35 @@ pub struct Assignment {
     pub duplicate_of: Option<AssignmentId>,
     /// What the setting would be without this statement, for each channel it
     /// applies to. Empty for duplicates.
-    pub inherited: Vec<(Channel, Effective)>,
+    pub inherited: Inherited,
+}
+
+/// What an assignment overrides, per channel: kept in place rather than in
+/// a list of its own, since a policy set has an assignment per statement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Inherited([Option<Effective>; Channel::ALL.len()]);
+
+impl Inherited {
+    pub fn get(&self, channel: Channel) -> Option<Effective> {
+        self.0.get(channel.index()).copied().flatten()
+    }
+
+    pub(crate) fn set(&mut self, channel: Channel, inherited: Effective) {
+        if let Some(slot) = self.0.get_mut(channel.index()) {
+            *slot = Some(inherited);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+
+    /// Each channel with what it inherits, `call` before `chat`.
+    pub fn iter(&self) -> impl Iterator<Item = (Channel, Effective)> + '_ {
+        Channel::ALL
+            .into_iter()
+            .filter_map(|channel| Some((channel, self.get(channel)?)))
+    }
 }
 
 /// A statement of a one-channel setting inside the other channel's block
@@ -150,10 +178,7 @@ impl Assignment {
     }
 
     pub fn inherited_for(&self, channel: Channel) -> Option<Effective> {
-        self.inherited
-            .iter()
-            .find(|(c, _)| *c == channel)
-            .map(|(_, inherited)| *inherited)
+        self.inherited.get(channel)
     }
 
     /// Where the value really comes from when this statement only restates
@@ -171,28 +196,57 @@ impl Assignment {
 #[derive(Clone, Debug, Default)]
 pub struct Slots(Option<Box<SlotTable>>);
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct SlotTable {
-    plain: SettingMap<Option<AssignmentId>>,
+    /// Each statement's assignment number, [`NO_SLOT`] where none.
+    plain: SettingMap<PackedSource>,
     /// Indexed by [`Channel::index`].
-    channel: [SettingMap<Option<AssignmentId>>; Channel::ALL.len()],
+    channel: [SettingMap<PackedSource>; Channel::ALL.len()],
+}
+
+const NO_SLOT: PackedSource = BUILT_IN;
+
+impl Default for SlotTable {
+    fn default() -> SlotTable {
+        let empty = SettingMap::from_fn(|_| NO_SLOT);
+        SlotTable {
+            plain: empty,
+            channel: [empty; Channel::ALL.len()],
+        }
+    }
+}
+
+impl SlotTable {
+    fn map(&self, scope: Scope) -> Option<&SettingMap<PackedSource>> {
+        match scope {
+            Scope::Plain => Some(&self.plain),
+            Scope::Channel(channel) => self.channel.get(channel.index()),
+        }
+    }
 }
 
 impl Slots {
-    fn slot_mut(&mut self, scope: Scope, key: SettingKey) -> &mut Option<AssignmentId> {
+    /// Gives the slot of `key` in `scope` to `id` unless a statement has it
+    /// already; returns that statement.
+    fn claim(&mut self, scope: Scope, key: SettingKey, id: AssignmentId) -> Option<AssignmentId> {
         let table = self.0.get_or_insert_with(Box::default);
         let map = match scope {
             Scope::Plain => &mut table.plain,
-            Scope::Channel(channel) => &mut table.channel[channel.index()],
+            Scope::Channel(channel) => table.channel.get_mut(channel.index())?,
         };
-        &mut map[key]
+        match unpack_source(map[key]) {
+            Source::Stated(first) => Some(first),
+            Source::BuiltIn => {
+                map[key] = pack_source(Source::Stated(id));
+                None
+            }
+        }
     }
 
     pub fn get(&self, scope: Scope, key: SettingKey) -> Option<AssignmentId> {
-        let table = self.0.as_ref()?;
-        match scope {
-            Scope::Plain => table.plain[key],
-            Scope::Channel(channel) => table.channel.get(channel.index())?[key],
+        match unpack_source(self.0.as_ref()?.map(scope)?[key]) {
+            Source::Stated(id) => Some(id),
+            Source::BuiltIn => None,
         }
     }
 
@@ -206,10 +260,13 @@ impl Slots {
             if let Some(id) = self.get(scope, key)
                 && let Some(assignment) = assignments.get(id.0)
             {
-                settings.values[key] = Effective {
-                    value: assignment.value,
-                    source: Source::Stated(id),
-                };
+                settings.set(
+                    key,
+                    Effective {
+                        value: assignment.value,
+                        source: Source::Stated(id),
+                    },
+                );
             }
         }
     }
@@ -229,33 +286,71 @@ pub struct Effective {
     pub source: Source,
 }
 
-/// Every setting in effect for one leaf queue and channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Every setting in effect for one leaf queue and channel. Kept for every
+/// entry of a policy set, so it is packed: each value in four bytes (see
+/// [`PackedValues`]) and each source as an assignment's number.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct EffectiveSettings {
-    values: SettingMap<Effective>,
+    values: PackedValues,
+    sources: SettingMap<PackedSource>,
+}
+
+/// A [`Source`] in four bytes: the assignment's number, or [`BUILT_IN`].
+type PackedSource = u32;
+
+const BUILT_IN: PackedSource = PackedSource::MAX;
+
+fn pack_source(source: Source) -> PackedSource {
+    match source {
+        Source::BuiltIn => BUILT_IN,
+        // A policy set with four billion setting statements is far larger
+        // than any machine can read, so saturating never merges two real
+        // statements; it keeps the conversion total.
+        Source::Stated(id) => PackedSource::try_from(id.0).unwrap_or(BUILT_IN - 1),
+    }
+}
+
+fn unpack_source(source: PackedSource) -> Source {
+    match source {
+        BUILT_IN => Source::BuiltIn,
+        id => Source::Stated(AssignmentId(id as usize)),
+    }
 }
 
 impl EffectiveSettings {
     pub fn built_in() -> EffectiveSettings {
         EffectiveSettings {
-            values: SettingMap::from_fn(|key| Effective {
-                value: key.built_in_default(),
-                source: Source::BuiltIn,
-            }),
+            values: PackedValues::from_fn(SettingKey::built_in_default),
+            sources: SettingMap::from_fn(|_| BUILT_IN),
         }
     }
 
     /// The plain values, for the vendor's rules.
     pub fn leaf_settings(&self, channel: Channel) -> LeafSettings {
-        LeafSettings::new(channel, SettingMap::from_fn(|key| self.values[key].value))
+        LeafSettings::from_fn(channel, |key| self.values.get(key))
     }
 
     pub fn get(&self, key: SettingKey) -> Effective {
-        self.values[key]
+        Effective {
+            value: self.values.get(key),
+            source: unpack_source(self.sources[key]),
+        }
+    }
+
+    fn set(&mut self, key: SettingKey, effective: Effective) {
+        self.values.set(key, effective.value);
+        self.sources[key] = pack_source(effective.source);
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (SettingKey, Effective)> + '_ {
         SettingKey::ALL.into_iter().map(|key| (key, self.get(key)))
+    }
+}
+
+impl std::fmt::Debug for EffectiveSettings {
+    /// As the values and sources themselves.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
@@ -439,6 +534,7 @@ pub fn quote_name(name: &str) -> String {
 /// `catalog` when it has one.
 pub fn resolve(trees: &[Arc<SyntaxTree>], catalog: Option<&Catalog>) -> ResolvedPolicy {
     let mut builder = tree::TreeBuilder::default();
+    builder.reserve(trees, catalog);
     if let Some(catalog) = catalog {
         builder.add_catalog(catalog);
     }

@@ -15,8 +15,17 @@ use std::collections::HashMap;
 #[derive(Default)]
 pub(super) struct TreeBuilder {
     pub(super) policy: ResolvedPolicy,
-    /// Children by name for each parent (`None`: the top level).
-    children_by_name: HashMap<Option<QueueId>, HashMap<String, QueueId>>,
+    /// Each queue by its parent (`None`: the top level) and the hash of its
+    /// name; the name itself is read from the queue, so it is kept once.
+    children_by_name: HashMap<(Option<QueueId>, u64), QueueId>,
+    /// Queues whose parent and name hash were already another queue's (a
+    /// 64-bit hash collision): looked up one by one.
+    collided: Vec<QueueId>,
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
 }
 
 /// What a syntax node stands for once placed: a queue, or where the
@@ -138,30 +147,71 @@ impl TreeBuilder {
             current = Some(self.open_queue(current, &name.name, name.span));
         }
         if let Some(queue) = current.and_then(|id| self.policy.queues.get_mut(id.0)) {
-            queue.statements.push(statement);
+            push_first_exactly(&mut queue.statements, statement);
         }
         current.map_or(Placement::Skip, Placement::Queue)
     }
 
+    /// Room for the queues and assignments the trees can make, so that
+    /// neither list is copied as it grows.
+    pub(super) fn reserve(&mut self, trees: &[std::sync::Arc<SyntaxTree>], catalog: Option<&Catalog>) {
+        let (mut names, mut settings) = (catalog.map_or(0, |catalog| catalog.entries().len()), 0);
+        for (_, node) in trees.iter().flat_map(|tree| tree.nodes()) {
+            match &node.kind {
+                NodeKind::Queue(decl) => names += decl.path.len(),
+                NodeKind::Setting(_) => settings += 1,
+                _ => {}
+            }
+        }
+        self.policy.queues.reserve(names);
+        self.policy.assignments.reserve(settings);
+        self.children_by_name.reserve(names);
+    }
+
+    fn find_queue(&self, parent: Option<QueueId>, name: &str) -> Option<QueueId> {
+        let is_it = |id: &QueueId| {
+            self.policy
+                .queues
+                .get(id.0)
+                .is_some_and(|queue| queue.parent == parent && queue.name == name)
+        };
+        match self.children_by_name.get(&(parent, name_hash(name))) {
+            Some(id) if is_it(id) => Some(*id),
+            Some(_) => self.collided.iter().copied().find(is_it),
+            None => None,
+        }
+    }
+
     fn open_queue(&mut self, parent: Option<QueueId>, name: &str, span: Span) -> QueueId {
-        let existing = self
-            .children_by_name
-            .get(&parent)
-            .and_then(|siblings| siblings.get(name))
-            .copied();
+        let existing = self.find_queue(parent, name);
         let id = existing.unwrap_or_else(|| self.new_queue(parent, name));
         if let Some(queue) = self.policy.queues.get_mut(id.0) {
-            queue.declarations.push(span);
+            push_first_exactly(&mut queue.declarations, span);
         }
         id
     }
 
     fn new_queue(&mut self, parent: Option<QueueId>, name: &str) -> QueueId {
         let id = QueueId(self.policy.queues.len());
-        self.children_by_name
-            .entry(parent)
-            .or_default()
-            .insert(name.to_owned(), id);
+        match self.children_by_name.entry((parent, name_hash(name))) {
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(id);
+            }
+            // The same name twice under one parent (a catalog listing a
+            // path twice): the later queue is the one found by name.
+            std::collections::hash_map::Entry::Occupied(mut occupied) => {
+                let same = self
+                    .policy
+                    .queues
+                    .get(occupied.get().0)
+                    .is_some_and(|queue| queue.parent == parent && queue.name == name);
+                if same {
+                    occupied.insert(id);
+                } else {
+                    self.collided.push(id);
+                }
+            }
+        }
         let depth = parent
             .and_then(|parent| self.policy.queues.get(parent.0))
             .map_or(1, |parent| parent.depth + 1);
@@ -197,11 +247,7 @@ impl TreeBuilder {
                 None => return,
             },
         };
-        let slot = slots.slot_mut(scope, key);
-        let duplicate_of = *slot;
-        if duplicate_of.is_none() {
-            *slot = Some(id);
-        }
+        let duplicate_of = slots.claim(scope, key, id);
         self.policy.assignments.push(Assignment {
             key,
             value,
@@ -211,9 +257,18 @@ impl TreeBuilder {
             value_span,
             statement,
             duplicate_of,
-            inherited: Vec::new(),
+            inherited: super::Inherited::default(),
         });
     }
+}
+
+/// Pushes onto a list that most queues keep one item in: the first push
+/// makes room for one, not the four a vector starts with.
+fn push_first_exactly<T>(list: &mut Vec<T>, item: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
 }
 
 /// Where a setting statement is written.

@@ -4,29 +4,37 @@
 //! for the vendor's rules, and the `settings` object of a decision-table
 //! entry, one field per setting as the schema names it.
 
-use super::{SettingKey, SettingMap, SettingValue};
+use super::{PackedValues, SettingKey, SettingMap, SettingValue};
 use crate::vocabulary::Channel;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct LeafSettings {
     channel: Channel,
-    values: SettingMap<SettingValue>,
+    values: PackedValues,
 }
 
 impl LeafSettings {
     pub fn new(channel: Channel, values: SettingMap<SettingValue>) -> LeafSettings {
-        LeafSettings { channel, values }
+        LeafSettings::from_fn(channel, |key| values[key])
+    }
+
+    /// The settings holding `value(key)` for every key.
+    pub fn from_fn(channel: Channel, value: impl FnMut(SettingKey) -> SettingValue) -> LeafSettings {
+        LeafSettings {
+            channel,
+            values: PackedValues::from_fn(value),
+        }
     }
 
     /// Every setting at its built-in default.
     pub fn built_in(channel: Channel) -> LeafSettings {
-        LeafSettings::new(channel, SettingMap::from_fn(SettingKey::built_in_default))
+        LeafSettings::from_fn(channel, SettingKey::built_in_default)
     }
 
     /// The same settings with one value changed.
     pub fn with(mut self, key: SettingKey, value: SettingValue) -> LeafSettings {
-        self.values[key] = value;
+        self.values.set(key, value);
         self
     }
 
@@ -37,7 +45,7 @@ impl LeafSettings {
     /// The value in effect, or `None` for a setting that decides nothing in
     /// this channel.
     pub fn value(&self, key: SettingKey) -> Option<SettingValue> {
-        key.applies_to(self.channel).then_some(self.values[key])
+        key.applies_to(self.channel).then(|| self.values.get(key))
     }
 
     /// Whether a yes/no setting is on (never, where it does not apply).

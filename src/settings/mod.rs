@@ -12,11 +12,13 @@
 mod docs;
 mod leaf;
 mod map;
+mod packed;
 mod value;
 
 pub use docs::{docs_bullets, docs_table, explain};
 pub use leaf::LeafSettings;
 pub use map::SettingMap;
+pub use packed::PackedValues;
 pub use value::{ChoiceSpec, SessionDataTarget, SettingValue, TableScalar, ValueKind};
 
 use crate::vendor;

@@ -93,6 +93,19 @@ impl SourceFile {
         SourceFile::build(name.into(), text, invalid_utf8_at, had_bom)
     }
 
+    /// A file from the bytes read from disk, taking them over: UTF-8 text
+    /// without a byte order mark (nearly every file) is kept as it is,
+    /// without a copy.
+    pub fn from_vec(name: impl Into<String>, bytes: Vec<u8>) -> SourceFile {
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            return SourceFile::from_bytes(name, &bytes);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => SourceFile::build(name.into(), text, None, false),
+            Err(error) => SourceFile::from_bytes(name, error.as_bytes()),
+        }
+    }
+
     /// A file from text already in memory (tests, editors, standard input).
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
@@ -264,7 +277,7 @@ impl SourceSet {
         for path in policy_paths(paths)? {
             match std::fs::read(&path) {
                 Ok(bytes) => {
-                    let mut file = SourceFile::from_bytes(discover::display_name(&path), &bytes);
+                    let mut file = SourceFile::from_vec(discover::display_name(&path), bytes);
                     file.path = path.display().to_string();
                     set.add(file);
                 }
@@ -339,6 +352,23 @@ impl SourceSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn taking_over_bytes_reads_them_as_copying_does() {
+        for bytes in [
+            &b"crm: zendesk\n"[..],
+            b"\xEF\xBB\xBFcrm: zendesk\n",
+            b"crm: x\n\xFF\xFEabc",
+            b"",
+        ] {
+            let copied = SourceFile::from_bytes("a.crmpol", bytes);
+            let taken = SourceFile::from_vec("a.crmpol", bytes.to_vec());
+            assert_eq!(
+                (taken.text, taken.invalid_utf8_at, taken.had_bom),
+                (copied.text, copied.invalid_utf8_at, copied.had_bom)
+            );
+        }
+    }
 
     #[test]
     fn strips_bom_and_keeps_offsets_after_it() {

@@ -138,7 +138,9 @@ struct Allowance {
 
 /// The allow comments of one file; their E0009s go to `problems`.
 fn read_allow_comments(tree: &SyntaxTree, source: &SourceFile, problems: &mut Vec<Diagnostic>) -> Vec<AllowComment> {
-    let layout = Layout::of(tree, source);
+    // Built at the first allow comment: most files have none, and the
+    // layout indexes every statement of the file.
+    let mut layout = None;
     let mut comments = Vec::new();
     for &span in &tree.comments {
         let ranges = match parse_directive(source.slice(span)) {
@@ -161,6 +163,7 @@ fn read_allow_comments(tree: &SyntaxTree, source: &SourceFile, problems: &mut Ve
                 Err(refusal) => problems.push(refused(refusal, text, at)),
             }
         }
+        let layout = layout.get_or_insert_with(|| Layout::of(tree, source));
         comments.push(AllowComment {
             span,
             listed,

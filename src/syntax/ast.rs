@@ -46,19 +46,36 @@ impl SyntaxTree {
         }
     }
 
+    /// An empty tree with room for `nodes` statements.
+    pub fn with_capacity(file: FileId, nodes: usize) -> SyntaxTree {
+        SyntaxTree {
+            nodes: Vec::with_capacity(nodes),
+            ..SyntaxTree::new(file)
+        }
+    }
+
     /// Adds a node under `parent` (or at the top level) and returns its id.
     pub fn push(&mut self, parent: Option<NodeId>, kind: NodeKind, span: Span) -> NodeId {
         let id = NodeId(self.nodes.len());
+        let link = Link::to(id);
         self.nodes.push(Node {
             kind,
             span,
             parent,
-            children: Vec::new(),
+            first_child: Link::NONE,
+            last_child: Link::NONE,
+            next_sibling: Link::NONE,
             block: None,
         });
-        match parent.and_then(|parent| self.nodes.get_mut(parent.0)) {
-            Some(parent) => parent.children.push(id),
-            None => self.roots.push(id),
+        let Some(parent) = parent.and_then(|parent| self.nodes.get_mut(parent.0)) else {
+            self.roots.push(id);
+            return id;
+        };
+        let previous = std::mem::replace(&mut parent.last_child, link);
+        if previous == Link::NONE {
+            parent.first_child = link;
+        } else if let Some(previous) = previous.id().and_then(|previous| self.nodes.get_mut(previous.0)) {
+            previous.next_sibling = link;
         }
         id
     }
@@ -77,12 +94,12 @@ impl SyntaxTree {
     }
 
     /// The statements directly inside a block, in source order.
-    pub fn children(&self, id: NodeId) -> impl DoubleEndedIterator<Item = (NodeId, &Node)> {
-        self.node(id)
-            .map(|node| node.children.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|&child| Some((child, self.node(child)?)))
+    pub fn children(&self, id: NodeId) -> impl Iterator<Item = (NodeId, &Node)> {
+        let first = self.node(id).and_then(|node| node.first_child.id());
+        std::iter::successors(first.and_then(|first| Some((first, self.node(first)?))), |(_, node)| {
+            let next = node.next_sibling.id()?;
+            Some((next, self.node(next)?))
+        })
     }
 
     /// Every statement in source order, however deeply nested.
@@ -113,9 +130,31 @@ pub struct Node {
     /// The statement's own line, without indentation or trailing comment.
     pub span: Span,
     pub parent: Option<NodeId>,
-    pub children: Vec<NodeId>,
+    /// The statements inside its block, as a list threaded through them:
+    /// no list of its own per block.
+    first_child: Link,
+    last_child: Link,
+    next_sibling: Link,
     /// For `defaults`, channel and queue blocks: where the braces are.
     pub block: Option<Block>,
+}
+
+/// A node's number in four bytes, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Link(u32);
+
+impl Link {
+    const NONE: Link = Link(u32::MAX);
+
+    /// A file of four billion statements cannot be read into memory, so a
+    /// number that does not fit ends the list there rather than wrapping.
+    fn to(id: NodeId) -> Link {
+        u32::try_from(id.0).map_or(Link::NONE, Link)
+    }
+
+    fn id(self) -> Option<NodeId> {
+        (self != Link::NONE).then_some(NodeId(self.0 as usize))
+    }
 }
 
 /// The braces of a block.

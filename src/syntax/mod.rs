@@ -59,7 +59,8 @@ mod tests {
                 NodeKind::Unparsed => "unparsed".to_owned(),
             };
             lines.push(format!("{}{what}", "  ".repeat(depth)));
-            pending.extend(tree.children(id).map(|(child, _)| (child, depth + 1)).rev());
+            let children: Vec<(NodeId, usize)> = tree.children(id).map(|(child, _)| (child, depth + 1)).collect();
+            pending.extend(children.into_iter().rev());
         }
         lines
     }

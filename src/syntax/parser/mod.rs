@@ -46,7 +46,7 @@ pub fn parse_file(file: FileId, source: &SourceFile) -> ParsedFile {
         return builder.finish_without_blocks();
     }
     let lines = lines(&source.text);
-    let by_braces = read(file, source, &lines, BlockEnds::ByBraces);
+    let by_braces = read(file, source, lines.clone(), BlockEnds::ByBraces);
     if by_braces.unclosed_blocks == 0 {
         return by_braces.parsed;
     }
@@ -54,7 +54,7 @@ pub fn parse_file(file: FileId, source: &SourceFile) -> ParsedFile {
     // block. Read the file again letting indentation end blocks, and keep
     // the reading with fewer syntax errors; on a tie the one that follows
     // the author's indentation.
-    let by_indentation = read(file, source, &lines, BlockEnds::ByIndentation);
+    let by_indentation = read(file, source, lines, BlockEnds::ByIndentation);
     if by_indentation.parsed.diagnostics.len() <= by_braces.parsed.diagnostics.len() {
         by_indentation.parsed
     } else {
@@ -78,7 +78,12 @@ struct Reading {
     unclosed_blocks: usize,
 }
 
-fn read(file: FileId, source: &SourceFile, lines: &[Line<'_>], block_ends: BlockEnds) -> Reading {
+fn read<'a>(
+    file: FileId,
+    source: &'a SourceFile,
+    lines: impl Iterator<Item = Line<'a>>,
+    block_ends: BlockEnds,
+) -> Reading {
     let mut builder = Builder::new(file, source, block_ends);
     // Invalid UTF-8 is reported once; the text, with the invalid bytes
     // replaced, is still parsed, as it is usually one stray Latin-1 byte.
@@ -107,11 +112,12 @@ struct Line<'a> {
 }
 
 /// Splits on LF; a CR before the LF belongs to the line ending. A CR
-/// anywhere else, the end of the file included, is part of the line.
-fn lines(text: &str) -> Vec<Line<'_>> {
+/// anywhere else, the end of the file included, is part of the line. Lazy,
+/// so a large file costs no list of its lines.
+fn lines(text: &str) -> impl Iterator<Item = Line<'_>> + Clone {
     let mut start = 0;
     text.split_inclusive('\n')
-        .map(|raw| {
+        .map(move |raw| {
             let text = raw
                 .strip_suffix('\n')
                 .map_or(raw, |line| line.strip_suffix('\r').unwrap_or(line));
@@ -124,7 +130,6 @@ fn lines(text: &str) -> Vec<Line<'_>> {
             text: "",
         }))
         .chain(text.is_empty().then_some(Line { start: 0, text: "" }))
-        .collect()
 }
 
 fn invalid_utf8(file: FileId, source: &SourceFile) -> Option<Diagnostic> {
@@ -248,7 +253,9 @@ impl<'a> Builder<'a> {
             source,
             text: &source.text,
             base: 0,
-            tree: SyntaxTree::new(file),
+            // A statement per line at most: reserved up front, since growing
+            // by doubling would copy every node of a large file several times.
+            tree: SyntaxTree::with_capacity(file, line_feeds(source.text.as_bytes()) + 1),
             diagnostics: Vec::new(),
             open_blocks: Vec::new(),
             block_ends,
@@ -275,16 +282,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn read_lines(&mut self, lines: &[Line<'_>]) {
-        let mut skip_next = false;
-        for (index, line) in lines.iter().enumerate() {
-            if std::mem::take(&mut skip_next) {
-                continue;
-            }
-            let Some(parsed) = PolicyGrammar::parse(Rule::line, line.text)
-                .ok()
-                .and_then(|mut p| p.next())
-            else {
+    fn read_lines(&mut self, lines: impl Iterator<Item = Line<'a>>) {
+        let mut lines = lines.peekable();
+        let mut parses = LineParses::default();
+        while let Some(line) = lines.next() {
+            let Some(parsed) = parses.parse(line.text) else {
                 // `line` matches any text without a line break; should that
                 // ever change, say so rather than skip the line silently.
                 let span = self.span(line.start, line.start + line.text.len());
@@ -295,15 +297,19 @@ impl<'a> Builder<'a> {
             self.base = line.start;
             self.line_indentation = indentation_width(line.text);
             if self.block_ends == BlockEnds::ByIndentation {
-                self.end_blocks_by_indentation(line);
+                self.end_blocks_by_indentation(&line);
             }
+            let mut skip_next = false;
             for part in parsed.into_inner() {
                 match part.as_rule() {
                     Rule::comment => self.tree.comments.push(self.trimmed_span(&part)),
                     Rule::bad_line => self.bad_line(&part),
                     Rule::EOI => {}
-                    _ => skip_next = self.statement(part, lines.get(index + 1)),
+                    _ => skip_next = self.statement(part, lines.peek()),
                 }
+            }
+            if skip_next {
+                lines.next();
             }
             self.base = 0;
         }
@@ -562,6 +568,52 @@ impl<'a> Builder<'a> {
             diagnostics: self.diagnostics,
         }
     }
+}
+
+/// How many line feeds a text holds.
+fn line_feeds(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| byte == b'\n').count()
+}
+
+/// pest's reading of each distinct line seen so far. The grammar reads one
+/// line at a time and its reading depends on nothing else, so a line that
+/// repeats an earlier one (the settings, braces and channel blocks that make
+/// up most of a policy) reuses that reading instead of parsing again: its
+/// offsets are relative to the line, and the text is the same.
+#[derive(Default)]
+struct LineParses<'a> {
+    seen: std::collections::HashMap<&'a str, pest::iterators::Pairs<'a, Rule>>,
+}
+
+impl<'a> LineParses<'a> {
+    /// Lines kept at most. Queue headers rarely repeat and are not kept;
+    /// the limit bounds what an unusual file (every line different) costs.
+    const CAPACITY: usize = 4096;
+
+    /// The `line` rule's match for a line.
+    fn parse(&mut self, text: &'a str) -> Option<Pair<'a, Rule>> {
+        if let Some(pairs) = self.seen.get(text) {
+            return pairs.clone().next();
+        }
+        let pairs = PolicyGrammar::parse(Rule::line, text).ok()?;
+        let line = pairs.clone().next()?;
+        if self.seen.len() < Self::CAPACITY && worth_keeping(&line) {
+            self.seen.insert(text, pairs);
+        }
+        Some(line)
+    }
+}
+
+/// Whether a line's reading is likely to be needed again: a setting, a
+/// channel block's opening, a `}`, a comment or a blank line; not a queue
+/// header (whose names differ line to line) nor a line pest could not read.
+fn worth_keeping(line: &Pair<'_, Rule>) -> bool {
+    line.clone().into_inner().all(|part| {
+        matches!(
+            part.as_rule(),
+            Rule::setting | Rule::channel_open | Rule::block_close | Rule::comment | Rule::EOI
+        )
+    })
 }
 
 /// The opening of a block as found on a statement's line.

@@ -4,7 +4,14 @@
 //! leaf queues and times, per size:
 //!
 //! - `check`: `crmpol::analyze` (parse, resolve, every check rule);
-//! - `compile`: `analyze`, then the decision table emitted as YAML.
+//! - `compile yaml`, `compile json`: `analyze`, then the decision table
+//!   written as `crmpol compile` writes it (`emit::emit_policy`), short of
+//!   the file; `x check` is how many times the check that takes.
+//!
+//! With `--stages`, each stage on its own: read (the files' text into a
+//! source set), parse, resolve, the check context and every rule, allow
+//! comments, sorting, the diagnostics rendered as JSON, the table, and the
+//! table written as YAML and as JSON.
 //!
 //! The median wall time of several runs is reported, with the cost per leaf
 //! queue and how that cost compares with the smallest size: if the pipeline
@@ -765,7 +772,8 @@ struct SizeResult {
     yaml_bytes: usize,
     runs: usize,
     check: Duration,
-    compile: Duration,
+    compile_yaml: Duration,
+    compile_json: Duration,
     /// Median time of each stage, when asked for (`--stages`).
     stages: Vec<(String, Duration)>,
 }
@@ -777,26 +785,28 @@ fn measure(leaves: usize, runs: usize, stages: bool) -> SizeResult {
     let file_count = files.len();
     let bytes = files.iter().map(|(_, text)| text.len()).sum();
     let lines = files.iter().map(|(_, text)| text.lines().count()).sum();
-    let sources = SourceSet::from_texts(files);
+    let sources = SourceSet::from_texts(files.clone());
 
     // Doubles as the warm-up run.
     let analysis = crmpol::analyze(&sources);
     validate(&analysis, leaves);
     let warnings = analysis.diagnostics.len();
-    let yaml_bytes = compile(&sources).len();
+    let yaml_bytes = compile(&sources, TableFormat::Yaml).len();
     drop(analysis);
 
     let check = median_time(runs, || crmpol::analyze(black_box(&sources)));
-    let compile = median_time(runs, || compile(black_box(&sources)));
+    let compile_yaml = median_time(runs, || compile(black_box(&sources), TableFormat::Yaml));
+    let compile_json = median_time(runs, || compile(black_box(&sources), TableFormat::Json));
     let stages = if stages {
-        stage_times(&sources, runs)
+        stage_times(&files, &sources, runs)
     } else {
         Vec::new()
     };
     eprintln!(
-        "measured {leaves} leaf queues: check {}, compile {}",
+        "measured {leaves} leaf queues: check {}, compile yaml {}, compile json {}",
         millis(check),
-        millis(compile)
+        millis(compile_yaml),
+        millis(compile_json)
     );
     SizeResult {
         leaves,
@@ -807,7 +817,8 @@ fn measure(leaves: usize, runs: usize, stages: bool) -> SizeResult {
         yaml_bytes,
         runs,
         check,
-        compile,
+        compile_yaml,
+        compile_json,
         stages,
     }
 }
@@ -826,9 +837,9 @@ fn dump(files: &[(String, String)], leaves: usize) {
 }
 
 /// What `crmpol compile` does, short of writing the file.
-fn compile(sources: &SourceSet) -> String {
+fn compile(sources: &SourceSet, format: TableFormat) -> String {
     let analysis = crmpol::analyze(sources);
-    emit::emit(&analysis.table(), TableFormat::Yaml).expect("emit the decision table")
+    emit::emit_policy(&analysis.policy, format).expect("emit the decision table")
 }
 
 /// A benchmark of an invalid policy would measure the error paths instead.
@@ -875,11 +886,14 @@ fn median(times: &mut [Duration]) -> Duration {
 /// `analyze` and `compile` taken apart, stage by stage and rule by rule,
 /// through the library's public modules, to find which part grows faster
 /// than the input. Mirrors `crmpol::analyze`.
-fn stage_times(sources: &SourceSet, runs: usize) -> Vec<(String, Duration)> {
-    use crmpol::{check, diagnostic, resolve, syntax, table};
+fn stage_times(files: &[(String, String)], sources: &SourceSet, runs: usize) -> Vec<(String, Duration)> {
+    use crmpol::render::{self, MessageFormat, RenderOptions};
+    use crmpol::{check, diagnostic, resolve, suppress, syntax, table};
     let mut clock = StageClock::default();
     for _ in 0..runs {
         clock.next_run();
+        let texts = files.to_vec();
+        clock.time("read", move || SourceSet::from_texts(texts));
         let (trees, mut diagnostics) = clock.time("parse", || syntax::parse_set(sources));
         let policy = clock.time("resolve", || resolve::resolve(&trees, None));
         let context = clock.time("check context", || check::CheckContext::new(sources, &trees, &policy));
@@ -887,11 +901,24 @@ fn stage_times(sources: &SourceSet, runs: usize) -> Vec<(String, Duration)> {
             let name = format!("  rule {}", rule.code().as_str());
             diagnostics.extend(clock.time(&name, || rule.check(&context)));
         }
+        let suppress::Outcome {
+            mut diagnostics,
+            suppressed,
+        } = clock.time("allow comments", || suppress::run(diagnostics, &trees, sources));
         clock.time("sort diagnostics", || diagnostic::sort_for_reading(&mut diagnostics));
-        let decision_table = clock.time("table", || table::build(&policy));
-        clock.time("emit yaml", || {
-            emit::emit(&decision_table, TableFormat::Yaml).expect("emit")
+        clock.time("render json", || {
+            render::render(
+                &diagnostics,
+                &suppressed,
+                sources,
+                MessageFormat::Json,
+                RenderOptions::default(),
+            )
         });
+        clock.time("table", || table::build(&policy));
+        for (name, format) in [("emit yaml", TableFormat::Yaml), ("emit json", TableFormat::Json)] {
+            clock.time(name, || emit::emit_policy(&policy, format).expect("emit"));
+        }
     }
     clock.medians()
 }
@@ -955,27 +982,29 @@ fn report(results: &[SizeResult]) {
     println!();
     let ratio_header = format!("vs {}", short_size(base.leaves));
     println!(
-        "{:>8}  {:<8}  {:>4}  {:>12}  {:>10}  {:>8}",
-        "leaves", "op", "runs", "median", "ns/leaf", ratio_header
+        "{:>8}  {:<12}  {:>4}  {:>12}  {:>10}  {:>8}  {:>7}",
+        "leaves", "op", "runs", "median", "ns/leaf", ratio_header, "x check"
     );
     for result in results {
         for (op, time, base_time) in [
             ("check", result.check, base.check),
-            ("compile", result.compile, base.compile),
+            ("compile yaml", result.compile_yaml, base.compile_yaml),
+            ("compile json", result.compile_json, base.compile_json),
         ] {
             println!(
-                "{:>8}  {:<8}  {:>4}  {:>12}  {:>10}  {:>8.2}",
+                "{:>8}  {:<12}  {:>4}  {:>12}  {:>10}  {:>8.2}  {:>7.2}",
                 grouped(result.leaves as u128),
                 op,
                 result.runs,
                 millis(time),
                 grouped(per_leaf(time, result.leaves) as u128),
-                per_leaf(time, result.leaves) / per_leaf(base_time, base.leaves)
+                per_leaf(time, result.leaves) / per_leaf(base_time, base.leaves),
+                time.as_secs_f64() / result.check.as_secs_f64().max(1e-12)
             );
         }
     }
     println!(
-        "\nns/leaf: median time / leaf queues; {ratio_header}: ns/leaf over that of the smallest size (linear ⇒ ≈ 1)"
+        "\nns/leaf: median time / leaf queues; {ratio_header}: ns/leaf over that of the smallest size (linear ⇒ ≈ 1); x check: time over that of check"
     );
 }
 

@@ -59,14 +59,70 @@ impl TableEntry {
     }
 }
 
-/// Builds the table of a resolved policy.
-pub fn build(policy: &ResolvedPolicy) -> DecisionTable {
-    let entries = policy.entries.iter().map(|entry| table_entry(policy, entry)).collect();
-    DecisionTable {
+/// The table's fields before its entries, in the order they are written:
+/// what a writer that streams the entries writes first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TableHeader {
+    pub format_version: u32,
+    pub crm: Option<Crm>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<CatalogCoverage>,
+}
+
+pub fn header(policy: &ResolvedPolicy) -> TableHeader {
+    TableHeader {
         format_version: FORMAT_VERSION,
         crm: policy.crm(),
         catalog: policy.from_catalog.then(|| coverage(policy)),
-        entries,
+    }
+}
+
+/// A table entry as a writer streams it: its queue path and settings. Its
+/// rules follow from the settings and the CRM ([`vendor::outcomes`]), so
+/// entries with the same settings have the same rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row<'a> {
+    pub queue: Vec<&'a str>,
+    pub settings: LeafSettings,
+}
+
+impl Row<'_> {
+    /// The full entry, rules included.
+    pub fn to_entry(&self, crm: Option<Crm>) -> TableEntry {
+        TableEntry {
+            queue: self.queue.iter().map(|&name| name.to_owned()).collect(),
+            channel: self.settings.channel(),
+            settings: self.settings,
+            rules: vendor::outcomes(&self.settings, crm),
+        }
+    }
+}
+
+/// The table's entries one at a time, in table order, without building them
+/// all: a large policy set's table is many times the size of its policy.
+pub fn rows(policy: &ResolvedPolicy) -> impl Iterator<Item = Row<'_>> {
+    policy.entries.iter().map(|entry| row(policy, entry))
+}
+
+fn row<'a>(policy: &'a ResolvedPolicy, entry: &LeafEntry) -> Row<'a> {
+    Row {
+        queue: policy.path(entry.queue),
+        settings: entry.settings.leaf_settings(entry.channel),
+    }
+}
+
+/// Builds the table of a resolved policy.
+pub fn build(policy: &ResolvedPolicy) -> DecisionTable {
+    let TableHeader {
+        format_version,
+        crm,
+        catalog,
+    } = header(policy);
+    DecisionTable {
+        format_version,
+        crm,
+        catalog,
+        entries: rows(policy).map(|row| row.to_entry(crm)).collect(),
     }
 }
 
@@ -101,11 +157,5 @@ pub fn is_covered(policy: &ResolvedPolicy, entry: &LeafEntry) -> bool {
 
 /// The table's entry for one leaf queue and channel.
 pub fn table_entry(policy: &ResolvedPolicy, entry: &LeafEntry) -> TableEntry {
-    let settings = entry.settings.leaf_settings(entry.channel);
-    TableEntry {
-        queue: policy.path(entry.queue).into_iter().map(str::to_owned).collect(),
-        channel: entry.channel,
-        settings,
-        rules: vendor::outcomes(&settings, policy.crm()),
-    }
+    row(policy, entry).to_entry(policy.crm())
 }

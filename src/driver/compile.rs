@@ -38,7 +38,7 @@ pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Pat
             status,
         };
     }
-    let table = match emit::emit(&analysis.table(), format) {
+    let table = match emit::emit_policy(&analysis.policy, format) {
         Ok(table) => table,
         Err(error) => return CommandOutput::could_not_run(error),
     };

@@ -1,10 +1,16 @@
 //! Stage 6: the decision table as text.
 //!
-//! In: a [`DecisionTable`]. Out: YAML, JSON (both in the shape documented in
-//! `docs/cli.md`) or a Markdown page for people. Deterministic: the
-//! same table always gives the same bytes.
+//! In: a [`DecisionTable`], or a resolved policy whose table is written
+//! entry by entry ([`emit_policy`], what `crmpol compile` uses: the same
+//! bytes, without the whole table in memory first). Out: YAML (`yaml.rs`),
+//! JSON (`json.rs`), both in the shape documented in `docs/cli.md`, or a
+//! Markdown page for people. Deterministic: the same table always gives
+//! the same bytes.
 
-use crate::resolve::quote_name;
+mod json;
+mod yaml;
+
+use crate::resolve::{ResolvedPolicy, quote_name};
 use crate::settings::SettingKey;
 use crate::table::{DecisionTable, TableEntry};
 use crate::vocabulary::{CrmTerms, capitalized};
@@ -32,12 +38,35 @@ impl std::error::Error for EmitError {}
 
 pub fn emit(table: &DecisionTable, format: TableFormat) -> Result<String, EmitError> {
     match format {
-        TableFormat::Yaml => serde_yaml::to_string(table).map_err(|error| EmitError(error.to_string())),
-        TableFormat::Json => serde_json::to_string_pretty(table)
-            .map(|json| json + "\n")
-            .map_err(|error| EmitError(error.to_string())),
+        TableFormat::Yaml => yaml::table(table),
+        TableFormat::Json => json::table(table),
         TableFormat::Markdown => Ok(markdown(table)),
     }
+}
+
+/// The decision table of a resolved policy as text: the bytes of
+/// [`emit`] on [`crate::table::build`], with YAML and JSON written entry by
+/// entry, each distinct entry body once (a large policy set's table is
+/// many times its size, and most entries share their settings).
+pub fn emit_policy(policy: &ResolvedPolicy, format: TableFormat) -> Result<String, EmitError> {
+    match format {
+        TableFormat::Yaml => yaml::streamed(policy),
+        TableFormat::Json => json::streamed(policy),
+        TableFormat::Markdown => Ok(markdown(&crate::table::build(policy))),
+    }
+}
+
+/// `text` with `first` before its first line and `rest` before every other
+/// line but empty ones (which a serializer writes without indentation).
+fn indent_lines(text: &str, first: &str, rest: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        if line != "\n" {
+            out.push_str(if number == 0 { first } else { rest });
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 fn markdown(table: &DecisionTable) -> String {

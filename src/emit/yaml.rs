@@ -1,0 +1,115 @@
+//! The decision table as YAML, written by serde_yaml. serde_yaml is
+//! deprecated upstream, so this is the one module that uses it: replacing
+//! it touches nothing else.
+//!
+//! In: a table, or a resolved policy whose table is streamed. Out: the
+//! same YAML text either way. serde_yaml's emitter costs much per value and
+//! a table is many times the size of its policy, so streaming has serde_yaml
+//! write each distinct entry body (channel, settings, rules) and each queue
+//! name once, and copies them for every entry that shares them.
+
+use super::{EmitError, indent_lines};
+use crate::resolve::ResolvedPolicy;
+use crate::settings::LeafSettings;
+use crate::table::{self, DecisionTable, Row};
+use crate::vendor::{self, Outcome};
+use crate::vocabulary::{Channel, Crm};
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub(super) fn table(table: &DecisionTable) -> Result<String, EmitError> {
+    to_yaml(table)
+}
+
+pub(super) fn streamed(policy: &ResolvedPolicy) -> Result<String, EmitError> {
+    if policy.entries.is_empty() {
+        // `entries: []`, written as serde_yaml writes an empty list.
+        return table(&table::build(policy));
+    }
+    let crm = policy.crm();
+    let mut out = to_yaml(&table::header(policy))?;
+    out.push_str("entries:\n");
+    let mut bodies: HashMap<LeafSettings, String> = HashMap::new();
+    let mut names = NameLines::default();
+    for row in table::rows(policy) {
+        let start = out.len();
+        if !write_queue(&mut out, &row, &mut names)? {
+            // A name serde_yaml writes on several lines: the entry as a whole.
+            out.truncate(start);
+            out.push_str(&indent_lines(&to_yaml(&row.to_entry(crm))?, "- ", "  "));
+            continue;
+        }
+        if let Some(body) = bodies.get(&row.settings) {
+            out.push_str(body);
+            continue;
+        }
+        let body = body_text(row.settings, crm)?;
+        out.push_str(&body);
+        if bodies.is_empty() {
+            // Room for every entry at the size of this one (entries differ
+            // little), so the text is not copied each time it doubles.
+            out.reserve((out.len() - start) * policy.entries.len());
+        }
+        bodies.insert(row.settings, body);
+    }
+    Ok(out)
+}
+
+/// `- queue:` and one line per name; `false` (with part of it written)
+/// if a name takes more than one line.
+fn write_queue<'a>(out: &mut String, row: &Row<'a>, names: &mut NameLines<'a>) -> Result<bool, EmitError> {
+    if row.queue.is_empty() {
+        return Ok(false);
+    }
+    out.push_str("- queue:\n");
+    for &name in &row.queue {
+        match names.line(name)? {
+            Some(line) => {
+                out.push_str("  ");
+                out.push_str(line);
+            }
+            None => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
+/// Each queue name as an item of a list, `- NAME` and its line end, as
+/// serde_yaml writes it; `None` for a name it writes on several lines.
+#[derive(Default)]
+struct NameLines<'a> {
+    written: HashMap<&'a str, Option<String>>,
+}
+
+impl<'a> NameLines<'a> {
+    fn line(&mut self, name: &'a str) -> Result<Option<&str>, EmitError> {
+        if !self.written.contains_key(name) {
+            let item = to_yaml(&[name])?;
+            let single = item.strip_suffix('\n').is_some_and(|line| !line.contains('\n'));
+            self.written.insert(name, single.then_some(item));
+        }
+        Ok(self.written.get(name).and_then(Option::as_deref))
+    }
+}
+
+/// What follows an entry's queue: its channel, settings and rules, indented
+/// as an item of `entries`.
+fn body_text(settings: LeafSettings, crm: Option<Crm>) -> Result<String, EmitError> {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        channel: Channel,
+        settings: LeafSettings,
+        rules: &'a [Outcome],
+    }
+    let rules = vendor::outcomes(&settings, crm);
+    let body = Body {
+        channel: settings.channel(),
+        settings,
+        rules: &rules,
+    };
+    Ok(indent_lines(&to_yaml(&body)?, "  ", "  "))
+}
+
+fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String, EmitError> {
+    serde_yaml::to_string(value).map_err(|error| EmitError(error.to_string()))
+}

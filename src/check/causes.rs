@@ -2,7 +2,7 @@
 //! each cause is reported once, with the entries it affects as witnesses.
 
 use super::CheckContext;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::hash::Hash;
 
 /// How many affected entries a note names before "and N more".
@@ -11,14 +11,14 @@ const WITNESSES_SHOWN: usize = 3;
 /// Entries grouped by cause, in order of each cause's first entry.
 pub struct CauseGroups<K> {
     groups: Vec<(K, Vec<usize>)>,
-    index: HashMap<K, usize>,
+    index: FxHashMap<K, usize>,
 }
 
 impl<K: Hash + Eq + Clone> CauseGroups<K> {
     pub fn new() -> Self {
         CauseGroups {
             groups: Vec::new(),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
         }
     }
 

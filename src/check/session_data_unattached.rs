@@ -20,13 +20,18 @@ impl CheckRule for SessionDataUnattached {
         let crm = context.policy.crm();
         let terms = CrmTerms::of(crm);
         let mut causes = CauseGroups::new();
+        // Entries share their settings far more often than not, and the
+        // outcomes follow from the settings alone.
+        let mut unattached_by_settings = rustc_hash::FxHashMap::default();
         for (index, entry) in context.policy.entries.iter().enumerate() {
-            let Some(ref choices) = context.choices(index) else {
+            let Some(choices) = context.choices(index) else {
                 continue;
             };
-            let unattached = vendor::outcomes(choices, crm)
-                .into_iter()
-                .find(|outcome| outcome.attached_to == Attachment::None);
+            let unattached = *unattached_by_settings.entry(choices).or_insert_with(|| {
+                vendor::outcomes(&choices, crm)
+                    .into_iter()
+                    .find(|outcome| outcome.attached_to == Attachment::None)
+            });
             if let Some(outcome) = unattached {
                 let source = |key| entry.settings.get(key).source;
                 let record = source(SettingKey::SkipRecordCreation);

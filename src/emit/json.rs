@@ -12,8 +12,8 @@ use crate::settings::LeafSettings;
 use crate::table::{self, DecisionTable, Row};
 use crate::vendor::{self, Outcome};
 use crate::vocabulary::{Channel, Crm};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Where an entry's lines start: inside `{ "entries": [`.
 const ENTRY_INDENT: &str = "    ";
@@ -31,7 +31,7 @@ pub(super) fn streamed(policy: &ResolvedPolicy) -> Result<String, EmitError> {
     let crm = policy.crm();
     let mut out = String::from(header);
     out.push_str(",\n  \"entries\": [\n");
-    let mut bodies: HashMap<LeafSettings, String> = HashMap::new();
+    let mut bodies: FxHashMap<LeafSettings, String> = FxHashMap::default();
     for (number, row) in table::rows(policy).enumerate() {
         let start = out.len();
         if number > 0 {

@@ -14,8 +14,8 @@ use crate::settings::LeafSettings;
 use crate::table::{self, DecisionTable, Row};
 use crate::vendor::{self, Outcome};
 use crate::vocabulary::{Channel, Crm};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 pub(super) fn table(table: &DecisionTable) -> Result<String, EmitError> {
     to_yaml(table)
@@ -29,7 +29,7 @@ pub(super) fn streamed(policy: &ResolvedPolicy) -> Result<String, EmitError> {
     let crm = policy.crm();
     let mut out = to_yaml(&table::header(policy))?;
     out.push_str("entries:\n");
-    let mut bodies: HashMap<LeafSettings, String> = HashMap::new();
+    let mut bodies: FxHashMap<LeafSettings, String> = FxHashMap::default();
     let mut names = NameLines::default();
     for row in table::rows(policy) {
         let start = out.len();
@@ -78,7 +78,7 @@ fn write_queue<'a>(out: &mut String, row: &Row<'a>, names: &mut NameLines<'a>) -
 /// serde_yaml writes it; `None` for a name it writes on several lines.
 #[derive(Default)]
 struct NameLines<'a> {
-    written: HashMap<&'a str, Option<String>>,
+    written: FxHashMap<&'a str, Option<String>>,
 }
 
 impl<'a> NameLines<'a> {

@@ -47,7 +47,7 @@ impl MessageFormat {
 /// fix's replacement text, for one, comes straight from a policy file.
 pub fn json_without_raw_controls(json: String) -> String {
     let raw = |c: char| (c.is_control() && c != '\n') || crate::text::is_bidi_control(c);
-    if !json.chars().any(raw) {
+    if !holds_raw_controls(&json, raw) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
@@ -59,6 +59,18 @@ pub fn json_without_raw_controls(json: String) -> String {
         }
     }
     out
+}
+
+/// Whether a text holds a character `raw` says [`json_without_raw_controls`]
+/// escapes, looking only at the characters that can be one (a quick pass
+/// over a large report): C0 controls and DEL are such bytes themselves, a
+/// C1 control's UTF-8 starts with 0xC2, the bidirectional controls' with
+/// 0xE2, and all of these start a character.
+fn holds_raw_controls(text: &str, raw: impl Fn(char) -> bool) -> bool {
+    text.bytes().enumerate().any(|(at, byte)| {
+        ((byte < 0x20 && byte != b'\n') || matches!(byte, 0x7f | 0xc2 | 0xe2))
+            && text.get(at..).and_then(|rest| rest.chars().next()).is_some_and(&raw)
+    })
 }
 
 /// Presentation choices for the human format.

@@ -10,22 +10,22 @@ use crate::settings::{SettingKey, SettingValue};
 use crate::source::Span;
 use crate::syntax::{NodeKind, NodeRef, QueueName, SyntaxTree};
 use crate::vocabulary::Channel;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 #[derive(Default)]
 pub(super) struct TreeBuilder {
     pub(super) policy: ResolvedPolicy,
     /// Each queue by its parent (`None`: the top level) and the hash of its
     /// name; the name itself is read from the queue, so it is kept once.
-    children_by_name: HashMap<(Option<QueueId>, u64), QueueId>,
+    children_by_name: FxHashMap<(Option<QueueId>, u64), QueueId>,
     /// Queues whose parent and name hash were already another queue's (a
     /// 64-bit hash collision): looked up one by one.
     collided: Vec<QueueId>,
 }
 
 fn name_hash(name: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(name)
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
 }
 
 /// What a syntax node stands for once placed: a queue, or where the

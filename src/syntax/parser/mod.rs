@@ -582,7 +582,7 @@ fn line_feeds(bytes: &[u8]) -> usize {
 /// offsets are relative to the line, and the text is the same.
 #[derive(Default)]
 struct LineParses<'a> {
-    seen: std::collections::HashMap<&'a str, pest::iterators::Pairs<'a, Rule>>,
+    seen: rustc_hash::FxHashMap<&'a str, pest::iterators::Pairs<'a, Rule>>,
 }
 
 impl<'a> LineParses<'a> {

@@ -155,17 +155,21 @@ impl TreeBuilder {
     /// Room for the queues and assignments the trees can make, so that
     /// neither list is copied as it grows.
     pub(super) fn reserve(&mut self, trees: &[std::sync::Arc<SyntaxTree>], catalog: Option<&Catalog>) {
-        let (mut names, mut settings) = (catalog.map_or(0, |catalog| catalog.entries().len()), 0);
+        let (mut names, mut queue_statements, mut settings) =
+            (catalog.map_or(0, |catalog| catalog.entries().len()), 0, 0);
         for (_, node) in trees.iter().flat_map(|tree| tree.nodes()) {
             match &node.kind {
-                NodeKind::Queue(decl) => names += decl.path.len(),
+                NodeKind::Queue(decl) => {
+                    names += decl.path.len();
+                    queue_statements += 1;
+                }
                 NodeKind::Setting(_) => settings += 1,
                 _ => {}
             }
         }
         self.policy.queues.reserve(names);
         self.policy.assignments.reserve(settings);
-        self.children_by_name.reserve(names);
+        self.children_by_name.reserve(queue_statements);
     }
 
     fn find_queue(&self, parent: Option<QueueId>, name: &str) -> Option<QueueId> {

@@ -6,13 +6,9 @@
 //! shares it; JSON strings never span lines, so an entry written on its
 //! own is the entry in the table indented four more spaces.
 
-use super::{EmitError, indent_lines};
+use super::{EmitError, EntryBodies, EntryBody, indent_lines};
 use crate::resolve::ResolvedPolicy;
-use crate::settings::LeafSettings;
 use crate::table::{self, DecisionTable, Row};
-use crate::vendor::{self, Outcome};
-use crate::vocabulary::{Channel, Crm};
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// Where an entry's lines start: inside `{ "entries": [`.
@@ -31,7 +27,7 @@ pub(super) fn streamed(policy: &ResolvedPolicy) -> Result<String, EmitError> {
     let crm = policy.crm();
     let mut out = String::from(header);
     out.push_str(",\n  \"entries\": [\n");
-    let mut bodies: FxHashMap<LeafSettings, String> = FxHashMap::default();
+    let mut bodies = EntryBodies::new(crm, policy.entries.len());
     for (number, row) in table::rows(policy).enumerate() {
         let start = out.len();
         if number > 0 {
@@ -42,18 +38,7 @@ pub(super) fn streamed(policy: &ResolvedPolicy) -> Result<String, EmitError> {
             continue;
         }
         write_queue(&mut out, &row)?;
-        if let Some(body) = bodies.get(&row.settings) {
-            out.push_str(body);
-            continue;
-        }
-        let body = body_text(row.settings, crm)?;
-        out.push_str(&body);
-        if bodies.is_empty() {
-            // Room for every entry at the size of this one (entries differ
-            // little), so the text is not copied each time it doubles.
-            out.reserve((out.len() - start) * policy.entries.len());
-        }
-        bodies.insert(row.settings, body);
+        bodies.write(&mut out, start, row.settings, body_text)?;
     }
     out.push_str("\n  ]\n}\n");
     Ok(out)
@@ -80,20 +65,8 @@ fn write_queue(out: &mut String, row: &Row<'_>) -> Result<(), EmitError> {
 }
 
 /// The rest of an entry after its queue, up to its closing `}`.
-fn body_text(settings: LeafSettings, crm: Option<Crm>) -> Result<String, EmitError> {
-    #[derive(Serialize)]
-    struct Body<'a> {
-        channel: Channel,
-        settings: LeafSettings,
-        rules: &'a [Outcome],
-    }
-    let rules = vendor::outcomes(&settings, crm);
-    let body = Body {
-        channel: settings.channel(),
-        settings,
-        rules: &rules,
-    };
-    let text = to_json(&body)?;
+fn body_text(body: &EntryBody<'_>) -> Result<String, EmitError> {
+    let text = to_json(body)?;
     let fields = text.strip_prefix("{\n").unwrap_or(&text);
     Ok(indent_lines(fields, ENTRY_INDENT, ENTRY_INDENT))
 }

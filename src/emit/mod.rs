@@ -11,7 +11,7 @@ mod json;
 mod yaml;
 
 use crate::resolve::{ResolvedPolicy, quote_name};
-use crate::settings::SettingKey;
+use crate::settings::{LeafSettings, SettingKey};
 use crate::table::{DecisionTable, TableEntry};
 use crate::vocabulary::{CrmTerms, capitalized};
 use std::fmt::Write;
@@ -53,6 +53,62 @@ pub fn emit_policy(policy: &ResolvedPolicy, format: TableFormat) -> Result<Strin
         TableFormat::Yaml => yaml::streamed(policy),
         TableFormat::Json => json::streamed(policy),
         TableFormat::Markdown => Ok(markdown(&crate::table::build(policy))),
+    }
+}
+
+/// An entry of the table after its queue: what entries with the same
+/// settings have in common, serialised as the table serialises it.
+#[derive(serde::Serialize)]
+struct EntryBody<'a> {
+    channel: crate::vocabulary::Channel,
+    settings: LeafSettings,
+    rules: &'a [crate::vendor::Outcome],
+}
+
+/// Each distinct entry body's text, written once by a format's writer and
+/// copied for every entry that shares it.
+struct EntryBodies {
+    crm: Option<crate::vocabulary::Crm>,
+    entries: usize,
+    written: rustc_hash::FxHashMap<LeafSettings, String>,
+}
+
+impl EntryBodies {
+    fn new(crm: Option<crate::vocabulary::Crm>, entries: usize) -> EntryBodies {
+        EntryBodies {
+            crm,
+            entries,
+            written: rustc_hash::FxHashMap::default(),
+        }
+    }
+
+    /// Appends the body of an entry with `settings` to `out`, where the
+    /// entry starts at `start`; `text` writes a body not seen before.
+    fn write(
+        &mut self,
+        out: &mut String,
+        start: usize,
+        settings: LeafSettings,
+        text: impl FnOnce(&EntryBody<'_>) -> Result<String, EmitError>,
+    ) -> Result<(), EmitError> {
+        if let Some(body) = self.written.get(&settings) {
+            out.push_str(body);
+            return Ok(());
+        }
+        let rules = crate::vendor::outcomes(&settings, self.crm);
+        let body = text(&EntryBody {
+            channel: settings.channel(),
+            settings,
+            rules: &rules,
+        })?;
+        out.push_str(&body);
+        if self.written.is_empty() {
+            // Room for every entry at the size of this one (entries differ
+            // little), so the text is not copied each time it doubles.
+            out.reserve(out.len().saturating_sub(start).saturating_mul(self.entries));
+        }
+        self.written.insert(settings, body);
+        Ok(())
     }
 }
 

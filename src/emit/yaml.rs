@@ -8,12 +8,9 @@
 //! write each distinct entry body (channel, settings, rules) and each queue
 //! name once, and copies them for every entry that shares them.
 
-use super::{EmitError, indent_lines};
+use super::{EmitError, EntryBodies, EntryBody, indent_lines};
 use crate::resolve::ResolvedPolicy;
-use crate::settings::LeafSettings;
 use crate::table::{self, DecisionTable, Row};
-use crate::vendor::{self, Outcome};
-use crate::vocabulary::{Channel, Crm};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -29,7 +26,7 @@ pub(super) fn streamed(policy: &ResolvedPolicy) -> Result<String, EmitError> {
     let crm = policy.crm();
     let mut out = to_yaml(&table::header(policy))?;
     out.push_str("entries:\n");
-    let mut bodies: FxHashMap<LeafSettings, String> = FxHashMap::default();
+    let mut bodies = EntryBodies::new(crm, policy.entries.len());
     let mut names = NameLines::default();
     for row in table::rows(policy) {
         let start = out.len();
@@ -39,18 +36,7 @@ pub(super) fn streamed(policy: &ResolvedPolicy) -> Result<String, EmitError> {
             out.push_str(&indent_lines(&to_yaml(&row.to_entry(crm))?, "- ", "  "));
             continue;
         }
-        if let Some(body) = bodies.get(&row.settings) {
-            out.push_str(body);
-            continue;
-        }
-        let body = body_text(row.settings, crm)?;
-        out.push_str(&body);
-        if bodies.is_empty() {
-            // Room for every entry at the size of this one (entries differ
-            // little), so the text is not copied each time it doubles.
-            out.reserve((out.len() - start) * policy.entries.len());
-        }
-        bodies.insert(row.settings, body);
+        bodies.write(&mut out, start, row.settings, body_text)?;
     }
     Ok(out)
 }
@@ -94,20 +80,8 @@ impl<'a> NameLines<'a> {
 
 /// What follows an entry's queue: its channel, settings and rules, indented
 /// as an item of `entries`.
-fn body_text(settings: LeafSettings, crm: Option<Crm>) -> Result<String, EmitError> {
-    #[derive(Serialize)]
-    struct Body<'a> {
-        channel: Channel,
-        settings: LeafSettings,
-        rules: &'a [Outcome],
-    }
-    let rules = vendor::outcomes(&settings, crm);
-    let body = Body {
-        channel: settings.channel(),
-        settings,
-        rules: &rules,
-    };
-    Ok(indent_lines(&to_yaml(&body)?, "  ", "  "))
+fn body_text(body: &EntryBody<'_>) -> Result<String, EmitError> {
+    Ok(indent_lines(&to_yaml(body)?, "  ", "  "))
 }
 
 fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String, EmitError> {

@@ -181,7 +181,8 @@ impl TreeBuilder {
         };
         match self.children_by_name.get(&(parent, name_hash(name))) {
             Some(id) if is_it(id) => Some(*id),
-            Some(_) => self.collided.iter().copied().find(is_it),
+            // The latest such queue, as for a name the map holds itself.
+            Some(_) => self.collided.iter().rev().copied().find(is_it),
             None => None,
         }
     }

@@ -327,7 +327,7 @@ impl EffectiveSettings {
 
     /// The plain values, for the vendor's rules.
     pub fn leaf_settings(&self, channel: Channel) -> LeafSettings {
-        LeafSettings::from_fn(channel, |key| self.values.get(key))
+        LeafSettings::from_packed(channel, self.values)
     }
 
     pub fn get(&self, key: SettingKey) -> Effective {

@@ -19,6 +19,11 @@ impl LeafSettings {
         LeafSettings::from_fn(channel, |key| values[key])
     }
 
+    /// The settings of `channel` with these values, as they are kept.
+    pub fn from_packed(channel: Channel, values: PackedValues) -> LeafSettings {
+        LeafSettings { channel, values }
+    }
+
     /// The settings holding `value(key)` for every key.
     pub fn from_fn(channel: Channel, value: impl FnMut(SettingKey) -> SettingValue) -> LeafSettings {
         LeafSettings {

@@ -115,7 +115,7 @@ fn statement_depths(tree: &SyntaxTree) -> Vec<usize> {
     for (_, node) in tree.nodes() {
         // A node's parent always comes before it.
         let depth = node
-            .parent
+            .parent()
             .and_then(|parent| depths.get(parent.0))
             .map_or(0, |depth| depth + 1);
         depths.push(depth);
@@ -149,7 +149,7 @@ fn refuse_if_too_large(tree: &SyntaxTree, source: &SourceFile) -> Result<(), For
     let mut deepest = 0;
     for ((_, node), &depth) in tree.nodes().zip(&depths) {
         deepest = deepest.max(depth);
-        let braces = if node.block.is_some() {
+        let braces = if node.block().is_some() {
             (depth * INDENT.len()) + 6
         } else {
             1
@@ -210,7 +210,7 @@ impl Trivia {
         for (id, node) in tree.nodes() {
             let line = line_of(node.span.start);
             statement_at.insert(line, id);
-            if let Some(close) = node.block.and_then(|block| block.close)
+            if let Some(close) = node.block().and_then(|block| block.close)
                 && line_of(close.start) != line
             {
                 close_at.insert(line_of(close.start), id);
@@ -333,7 +333,7 @@ impl<'a> Printer<'a> {
         let children = canonical_order(self.tree, self.tree.children(id).map(|(child, _)| child));
         let inner_tail = self.trivia.inner_tail.get(&id).cloned().unwrap_or_default();
         let after_close = self.trivia.after_close.get(&id).cloned();
-        let has_block = node.block.is_some();
+        let has_block = node.block().is_some();
         let empty_block = has_block && children.is_empty() && inner_tail.iter().all(|piece| *piece == Piece::Blank);
         if empty_block && after_close.is_none() {
             line.push_str(" {}");
@@ -494,7 +494,7 @@ fn statement_fingerprints(tree: &SyntaxTree) -> Vec<u64> {
     let mut queue_places: HashMap<Option<NodeId>, usize> = HashMap::new();
     for (id, node) in tree.nodes() {
         let parent = node
-            .parent
+            .parent()
             .and_then(|parent| by_node.get(parent.0).copied())
             .unwrap_or(0);
         let mut hasher = DefaultHasher::new();
@@ -504,10 +504,10 @@ fn statement_fingerprints(tree: &SyntaxTree) -> Vec<u64> {
             NodeKind::Catalog(decl) => ("catalog", decl.path.as_ref().map(|p| p.value.clone())).hash(&mut hasher),
             NodeKind::Defaults => "defaults".hash(&mut hasher),
             NodeKind::Queue(decl) => {
-                let place = queue_places.entry(node.parent).or_insert(0);
+                let place = queue_places.entry(node.parent()).or_insert(0);
                 *place += 1;
                 let names: Vec<&str> = decl.path.iter().map(|name| name.name.as_str()).collect();
-                ("queue", names, *place, node.block.is_some()).hash(&mut hasher);
+                ("queue", names, *place, node.block().is_some()).hash(&mut hasher);
             }
             NodeKind::Channel(channel) => ("channel", channel.value).hash(&mut hasher),
             NodeKind::Setting(stmt) => {

@@ -109,7 +109,9 @@ fn main() -> ExitCode {
                 (true, false) => FixRequest::Apply(fix_options),
                 (false, false) => FixRequest::None,
             };
-            driver::check(&common_options(common, Stream::Stdout), request)
+            // The report goes out as it is made, through one buffer.
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            driver::check_to(&common_options(common, Stream::Stdout), request, &mut stdout)
         }
         Command::Compile { common, format, output } => driver::compile(
             &common_options(common, Stream::Stderr),

@@ -766,3 +766,42 @@ fn fmt_keeps_what_allow_comments_silence() {
     );
     assert_eq!(meaning(&formatted), (findings, silenced), "{formatted}");
 }
+
+/// `check` writes its JSON report as it makes it; a reader that stops
+/// early (`| head -1`) ends the report there, and the exit status is still
+/// the check's.
+#[test]
+fn a_report_cut_short_by_a_closed_pipe_still_exits_with_the_checks_status() {
+    use std::io::{BufRead, BufReader};
+    let dir = scratch("closed-pipe");
+    let queues: String = (0..4000)
+        .map(|number| {
+            format!(
+                "queue \"Q{number}\" {{\n    skip account creation: yes\n    append to latest open record: yes\n    skip account lookup: yes\n}}\n"
+            )
+        })
+        .collect();
+    let policy = dir.join("many.crmpol");
+    write(&policy, &format!("crm: salesforce\n\n{queues}"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crmpol"))
+        .args(["check", "--message-format", "json", common::cli::path_str(&policy)])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run crmpol");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("a line");
+    // The reading end is closed here, long before 4000 diagnostics are read.
+    let output = child.wait_with_output().expect("crmpol exits");
+    assert!(first.starts_with("{\"code\":\"E0101\""), "{first}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}

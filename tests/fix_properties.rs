@@ -312,7 +312,7 @@ fn table_by_key(analysis: &Analysis) -> BTreeMap<EntryKey, TableEntry> {
 fn queue_paths(tree: &SyntaxTree) -> Vec<Option<Vec<String>>> {
     let mut paths: Vec<Option<Vec<String>>> = Vec::with_capacity(tree.len());
     for (_, node) in tree.nodes() {
-        let inherited = match node.parent {
+        let inherited = match node.parent() {
             None => Some(Vec::new()),
             Some(parent) => paths.get(parent.0).cloned().flatten(),
         };
@@ -349,7 +349,7 @@ fn entries_about(analysis: &Analysis, sources: &SourceSet, diagnostic: &crmpol::
         let mut innermost: Option<(usize, usize)> = None;
         for (id, node) in tree.nodes() {
             let end = node
-                .block
+                .block()
                 .and_then(|block| block.close)
                 .map_or(node.span.end, |close| close.end)
                 .max(

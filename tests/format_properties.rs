@@ -519,7 +519,7 @@ fn queue_depth(tree: &SyntaxTree) -> usize {
     let mut depth = vec![0; tree.len()];
     let mut deepest = 0;
     for (id, node) in tree.nodes() {
-        let above = node.parent.map_or(0, |parent| depth[parent.0]);
+        let above = node.parent().map_or(0, |parent| depth[parent.0]);
         depth[id.0] = match &node.kind {
             NodeKind::Queue(decl) => above + decl.path.len(),
             _ => above,

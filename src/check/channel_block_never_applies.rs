@@ -88,7 +88,7 @@ fn blocks_outside(
                 file: statement.file,
                 node: id,
             };
-            let whole = node.block.and_then(|block| block.close).map_or(node.span, |close| {
+            let whole = node.block().and_then(|block| block.close).map_or(node.span, |close| {
                 crate::source::Span::new(node.span.file, node.span.start, close.end)
             });
             Diagnostic::new(Code::W0301, format!("the `{channel}` block of {owner} never applies"))

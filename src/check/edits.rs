@@ -33,9 +33,9 @@ pub fn remove_statement(context: &CheckContext<'_>, statement: NodeRef, span: Sp
     let closed_up = (|| {
         let tree = context.trees.get(statement.file.0)?;
         let source = context.sources.get(statement.file)?;
-        let parent_id = tree.node(statement.node)?.parent?;
+        let parent_id = tree.node(statement.node)?.parent()?;
         let parent = tree.node(parent_id)?;
-        let block = parent.block?;
+        let block = parent.block()?;
         let close = block.close?;
         let alone = tree.children(parent_id).count() == 1;
         let close_line_end = source
@@ -66,7 +66,7 @@ pub fn insert_setting(
     };
     let target = statements
         .iter()
-        .find(|statement| node_of(context, **statement).is_some_and(|node| node.block.is_some()))
+        .find(|statement| node_of(context, **statement).is_some_and(|node| node.block().is_some()))
         .or(statements.first())?;
     let tree = context.trees.get(target.file.0)?;
     let source = context.sources.get(target.file)?;
@@ -75,7 +75,7 @@ pub fn insert_setting(
         Scope::Plain => into_block(tree, source, target.node, (2, key.index()), &[setting]),
         Scope::Channel(channel) => {
             let existing = tree.children(target.node).find(|(_, child)| {
-                matches!(&child.kind, NodeKind::Channel(c) if c.value == channel) && child.block.is_some()
+                matches!(&child.kind, NodeKind::Channel(c) if c.value == channel) && child.block().is_some()
             });
             match existing {
                 Some((block, _)) => into_block(tree, source, block, (2, key.index()), &[setting]),
@@ -109,7 +109,7 @@ fn into_block(
     let file = node.span.file;
     let eol = source.line_ending();
     let owner_indent = source.indentation_at(node.span.start).to_owned();
-    let Some(block) = node.block else {
+    let Some(block) = node.block() else {
         // A leaf written `queue "A"`: give it a block, after any comment on
         // its line.
         let inner = indented(lines, &format!("{owner_indent}{INDENT}"), eol);
@@ -151,7 +151,7 @@ fn into_block(
         (Some((_, child)), _) => first_line_of_comments_above(source, child.span.start),
         (None, Some((_, last))) => {
             let end = last
-                .block
+                .block()
                 .and_then(|block| block.close)
                 .map_or(last.span.end, |close| close.end);
             source.line_start(source.line_of(end) + 1).unwrap_or(source.text.len())

@@ -67,7 +67,7 @@ fn diagnose(context: &CheckContext<'_>, misplaced: &MisplacedSetting) -> Diagnos
 /// The header of the channel block the statement stands in.
 fn enclosing_block_header(context: &CheckContext<'_>, misplaced: &MisplacedSetting) -> Option<crate::Span> {
     let tree = context.trees.get(misplaced.statement.file.0)?;
-    let parent = tree.node(tree.node(misplaced.statement.node)?.parent?)?;
+    let parent = tree.node(tree.node(misplaced.statement.node)?.parent()?)?;
     match &parent.kind {
         NodeKind::Channel(channel) => Some(channel.span),
         _ => None,

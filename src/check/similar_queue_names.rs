@@ -6,7 +6,7 @@ use super::{CheckContext, CheckRule};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolve::{QueueId, quote_name};
 use crate::text;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub struct SimilarQueueNames;
 
@@ -21,7 +21,7 @@ impl CheckRule for SimilarQueueNames {
             std::iter::once(policy.roots.as_slice()).chain(policy.queues.iter().map(|queue| queue.children.as_slice()));
         let mut diagnostics = Vec::new();
         for siblings in sibling_groups {
-            let mut first_by_key: HashMap<String, QueueId> = HashMap::new();
+            let mut first_by_key: FxHashMap<String, QueueId> = FxHashMap::default();
             for &id in siblings {
                 let Some(queue) = policy.queue(id) else { continue };
                 let key = comparison_key(&queue.name);

@@ -1,6 +1,6 @@
 //! `crmpol check`, with `--fix` and `--fix --diff`.
 
-use super::{CommandOutput, CommonOptions, ExitStatus, Findings, report, status_of, unified_diff};
+use super::{CommandOutput, CommonOptions, ExitStatus, Findings, report, status_of, unified_diff, write_report};
 use crate::fix::{self, AppliedFix, FixOptions};
 use crate::source::{FileId, SourceSet};
 use crate::write;
@@ -24,26 +24,58 @@ pub enum FixRequest {
 /// every automatic fix, writing the changed files as one change, and report
 /// each fix on standard error once it is on disk.
 pub fn check(options: &CommonOptions, request: FixRequest) -> CommandOutput {
+    let mut report = Vec::new();
+    let mut output = check_to(options, request, &mut report);
+    if !report.is_empty() {
+        output.stdout = String::from_utf8_lossy(&report).into_owned();
+    }
+    output
+}
+
+/// [`check`], with the report of diagnostics written to `stdout` as it is
+/// made rather than returned (a large report is never held whole). A
+/// stream that stops taking text (a closed pipe) ends the report there;
+/// it is not an error. What `--fix` reports is returned as [`check`]
+/// returns it.
+pub fn check_to(options: &CommonOptions, request: FixRequest, stdout: &mut dyn std::io::Write) -> CommandOutput {
     let snapshot = match super::load_snapshot(&options.paths, options.catalog.as_deref()) {
         Ok(snapshot) => snapshot,
         Err(output) => return output,
     };
     let sources = snapshot.sources.clone();
     match request {
-        FixRequest::None => {
-            let analysis = &snapshot.analysis;
-            let findings = Findings::of(analysis);
-            let mut output = CommandOutput {
-                stdout: report(&findings, &sources, options),
-                stderr: String::new(),
-                status: status_of(&analysis.diagnostics, options.deny_warnings),
-            };
-            note_denied_warnings(&mut output, options, &analysis.diagnostics);
-            output
-        }
+        FixRequest::None => report_findings(snapshot, &sources, options, stdout),
         FixRequest::Apply(fix_options) => fix_in_place(sources, options, fix_options),
         FixRequest::Diff(fix_options) => fix_diff(sources, fix_options),
     }
+}
+
+/// The report of a check. The syntax trees and the resolved policy are let
+/// go of first: the report needs only the diagnostics and the sources, and
+/// on a large policy set the trees and the policy are most of the memory in
+/// use, which the report's text can then reuse.
+fn report_findings(
+    snapshot: std::sync::Arc<crate::workspace::Snapshot>,
+    sources: &SourceSet,
+    options: &CommonOptions,
+    stdout: &mut dyn std::io::Write,
+) -> CommandOutput {
+    let (diagnostics, suppressed) = match std::sync::Arc::try_unwrap(snapshot) {
+        Ok(snapshot) => (snapshot.analysis.diagnostics, snapshot.analysis.suppressed),
+        Err(shared) => (shared.analysis.diagnostics.clone(), shared.analysis.suppressed.clone()),
+    };
+    let findings = Findings {
+        diagnostics: &diagnostics,
+        suppressed: &suppressed,
+    };
+    let _ = write_report(&findings, sources, options, stdout).and_then(|()| stdout.flush());
+    let mut output = CommandOutput {
+        stdout: String::new(),
+        stderr: String::new(),
+        status: status_of(&diagnostics, options.deny_warnings),
+    };
+    note_denied_warnings(&mut output, options, &diagnostics);
+    output
 }
 
 /// When only warnings failed the command (`--deny-warnings`), the short

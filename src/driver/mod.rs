@@ -14,7 +14,7 @@ mod fmt;
 mod generate;
 mod why;
 
-pub use check::{FixRequest, check};
+pub use check::{FixRequest, check, check_to};
 pub use compile::compile;
 pub use diff::{DiffFormat, DiffOptions, diff};
 pub use fmt::{FmtOptions, fmt};
@@ -141,6 +141,19 @@ impl<'a> Findings<'a> {
 /// `max_diagnostics` and say how many more there are; the human format ends
 /// with a summary line (on a terminal, even when there is nothing to say).
 fn report(findings: &Findings<'_>, sources: &SourceSet, options: &CommonOptions) -> String {
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail, and every format writes UTF-8.
+    let _ = write_report(findings, sources, options, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+/// [`report`], written to `out` as it is made.
+fn write_report(
+    findings: &Findings<'_>,
+    sources: &SourceSet,
+    options: &CommonOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let diagnostics = findings.diagnostics;
     let format = options.message_format;
     let limit = match options.max_diagnostics {
@@ -149,23 +162,24 @@ fn report(findings: &Findings<'_>, sources: &SourceSet, options: &CommonOptions)
         _ => diagnostics.len(),
     };
     let (shown, hidden) = diagnostics.split_at(limit);
-    let mut text = render::render(shown, findings.suppressed, sources, format, options.render);
+    render::write(shown, findings.suppressed, sources, format, options.render, out)?;
     if !hidden.is_empty() {
         let noun = if hidden.len() == 1 { "diagnostic" } else { "diagnostics" };
-        text.push_str(&format!(
-            "{} more {noun} not shown (use --max-diagnostics 0 to see them all)\n",
+        writeln!(
+            out,
+            "{} more {noun} not shown (use --max-diagnostics 0 to see them all)",
             hidden.len()
-        ));
+        )?;
     }
     let denied = denied_warnings_only(diagnostics, options.deny_warnings);
     if format == MessageFormat::Human && (!diagnostics.is_empty() || options.interactive) {
-        text.push_str(&summary(findings, sources.len()));
+        let mut line = summary(findings, sources.len());
         if denied {
-            text.push_str(" (warnings are denied by --deny-warnings)");
+            line.push_str(" (warnings are denied by --deny-warnings)");
         }
-        text.push('\n');
+        writeln!(out, "{line}")?;
     }
-    text
+    Ok(())
 }
 
 /// "2 errors, 3 warnings in 4 files": the files are those with diagnostics.

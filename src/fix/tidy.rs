@@ -55,7 +55,7 @@ impl<'a> Layout<'a> {
         let mut opening = BTreeSet::new();
         let mut closing = BTreeSet::new();
         for (_, node) in tree.nodes() {
-            let Some(block) = node.block else { continue };
+            let Some(block) = node.block() else { continue };
             let Some(close) = block.close else { continue };
             let (open_line, close_line) = (source.line_of(block.open.start), source.line_of(close.start));
             if open_line != close_line {
@@ -96,7 +96,7 @@ impl<'a> Layout<'a> {
         let mut edits = Vec::new();
         let mut consumed = BTreeSet::new();
         for (id, node) in self.tree.nodes() {
-            let Some(block) = node.block else { continue };
+            let Some(block) = node.block() else { continue };
             let Some(close) = block.close else { continue };
             let (open_line, close_line) = (self.source.line_of(block.open.start), self.source.line_of(close.start));
             let close_line_end = self.source.line_range(close_line).map_or(close.end, |range| range.end);

@@ -362,7 +362,7 @@ fn inlay_hints(server: &mut Server, params: lsp::InlayHintParams) -> Option<Vec<
             if inherited.is_empty() {
                 continue;
             }
-            let end_of_line = node.block.map_or(node.span.end, |block| block.open.end);
+            let end_of_line = node.block().map_or(node.span.end, |block| block.open.end);
             hints.push(lsp::InlayHint {
                 position: convert::position(source, end_of_line, server.unit),
                 label: lsp::InlayHintLabel::String(format!("inherits {inherited}")),
@@ -389,14 +389,14 @@ fn inherited_summary(
 ) -> String {
     let policy = &semantics.snapshot.analysis.policy;
     let stated_in_this_block = |setting: crate::syntax::NodeRef| {
-        let parent = semantics.node(setting).and_then(|node| node.parent);
+        let parent = semantics.node(setting).and_then(|node| node.parent());
         let grandparent = parent.and_then(|parent| {
             semantics
                 .node(crate::syntax::NodeRef {
                     file: setting.file,
                     node: parent,
                 })?
-                .parent
+                .parent()
         });
         setting.file == statement.file && (parent == Some(statement.node) || grandparent == Some(statement.node))
     };

@@ -141,13 +141,13 @@ pub fn place_at(tree: &SyntaxTree, offset: usize) -> Place {
     let mut current = last_starting_at_or_before(tree, offset);
     while let Some(id) = current {
         let Some(node) = tree.node(id) else { break };
-        if let Some(block) = node.block
+        if let Some(block) = node.block()
             && block.open.end <= offset
             && block.close.is_none_or(|close| offset <= close.start)
         {
             blocks.push(node_ref(id));
         }
-        current = node.parent;
+        current = node.parent();
     }
     Place { statement, blocks }
 }

@@ -96,7 +96,7 @@ impl<'s> Semantics<'s> {
 fn symbol(tree: &SyntaxTree, id: NodeId, children: Vec<Symbol>) -> Option<Symbol> {
     let node = tree.node(id)?;
     let end = node
-        .block
+        .block()
         .and_then(|block| block.close)
         .map_or(node.span.end, |close| close.end);
     let span = Span::new(node.span.file, node.span.start, end.max(node.span.end));

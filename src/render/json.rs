@@ -127,8 +127,15 @@ pub fn json_range(sources: &SourceSet, span: Span) -> JsonRange<'_> {
 
 /// One line per diagnostic in force, then one per diagnostic an allow
 /// comment silenced.
-pub fn render(diagnostics: &[Diagnostic], suppressed: &[Suppressed], sources: &SourceSet) -> String {
-    let mut out = String::new();
+/// Writes one line per diagnostic to `out` as it is made, raw controls
+/// escaped (see [`super::json_without_raw_controls`]): a large report is
+/// never held whole.
+pub fn write(
+    diagnostics: &[Diagnostic],
+    suppressed: &[Suppressed],
+    sources: &SourceSet,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let objects = diagnostics
         .iter()
         .map(|diagnostic| JsonDiagnostic::new(diagnostic, sources))
@@ -137,12 +144,17 @@ pub fn render(diagnostics: &[Diagnostic], suppressed: &[Suppressed], sources: &S
                 .iter()
                 .map(|suppressed| JsonDiagnostic::suppressed(suppressed, sources)),
         );
+    let mut line = Vec::new();
     for object in objects {
-        // Serialising plain strings and numbers cannot fail.
-        if let Ok(line) = serde_json::to_string(&object) {
-            out.push_str(&line);
-            out.push('\n');
+        line.clear();
+        // Serialising plain strings and numbers cannot fail, and serde
+        // writes UTF-8.
+        if serde_json::to_writer(&mut line, &object).is_ok()
+            && let Ok(json) = std::str::from_utf8(&line)
+        {
+            super::write_without_raw_controls(json, out)?;
+            out.write_all(b"\n")?;
         }
     }
-    out
+    Ok(())
 }

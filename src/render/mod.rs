@@ -4,7 +4,8 @@
 //! (`github`).
 //!
 //! In: [`Diagnostic`]s and the [`SourceSet`] their spans point into. Out: a
-//! string. The checker never calls into this module.
+//! string, or the same text written to a stream as it is made ([`write`]).
+//! The checker never calls into this module.
 
 mod excerpt;
 mod github;
@@ -46,13 +47,31 @@ impl MessageFormat {
 /// the JSON means the same, and no output of crmpol carries them raw: a
 /// fix's replacement text, for one, comes straight from a policy file.
 pub fn json_without_raw_controls(json: String) -> String {
-    let raw = |c: char| (c.is_control() && c != '\n') || crate::text::is_bidi_control(c);
-    if !holds_raw_controls(&json, raw) {
-        return json;
+    if holds_raw_controls(&json) {
+        escape_raw_controls(&json)
+    } else {
+        json
     }
+}
+
+/// Writes JSON text to `out` as [`json_without_raw_controls`] returns it.
+fn write_without_raw_controls(json: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if holds_raw_controls(json) {
+        out.write_all(escape_raw_controls(json).as_bytes())
+    } else {
+        out.write_all(json.as_bytes())
+    }
+}
+
+/// A character [`json_without_raw_controls`] escapes.
+fn is_raw_control(c: char) -> bool {
+    (c.is_control() && c != '\n') || crate::text::is_bidi_control(c)
+}
+
+fn escape_raw_controls(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if raw(c) {
+        if is_raw_control(c) {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);
@@ -61,15 +80,26 @@ pub fn json_without_raw_controls(json: String) -> String {
     out
 }
 
-/// Whether a text holds a character `raw` says [`json_without_raw_controls`]
+/// Whether a text holds a character [`json_without_raw_controls`]
 /// escapes, looking only at the characters that can be one (a quick pass
 /// over a large report): C0 controls and DEL are such bytes themselves, a
 /// C1 control's UTF-8 starts with 0xC2, the bidirectional controls' with
 /// 0xE2, and all of these start a character.
-fn holds_raw_controls(text: &str, raw: impl Fn(char) -> bool) -> bool {
-    text.bytes().enumerate().any(|(at, byte)| {
-        ((byte < 0x20 && byte != b'\n') || matches!(byte, 0x7f | 0xc2 | 0xe2))
-            && text.get(at..).and_then(|rest| rest.chars().next()).is_some_and(&raw)
+fn holds_raw_controls(text: &str) -> bool {
+    const CHUNK: usize = 64;
+    let may_start = |byte: u8| (byte < 0x20 && byte != b'\n') | (byte == 0x7f) | (byte == 0xc2) | (byte == 0xe2);
+    // A chunk is tested without stopping early, which the compiler turns
+    // into vector instructions; only a chunk that may hold one is read
+    // character by character.
+    text.as_bytes().chunks(CHUNK).enumerate().any(|(index, chunk)| {
+        chunk.iter().fold(false, |found, &byte| found | may_start(byte))
+            && chunk.iter().enumerate().any(|(offset, &byte)| {
+                may_start(byte)
+                    && text
+                        .get(index * CHUNK + offset..)
+                        .and_then(|rest| rest.chars().next())
+                        .is_some_and(is_raw_control)
+            })
     })
 }
 
@@ -104,13 +134,32 @@ pub fn render(
     format: MessageFormat,
     options: RenderOptions,
 ) -> String {
-    match format {
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail, and every format writes UTF-8.
+    let _ = write(diagnostics, suppressed, sources, format, options, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+/// [`render`], written to `out`. The `json` format is written a line at a
+/// time, so a report of a million diagnostics is never held whole; the
+/// others are made whole first (SARIF is one JSON document, and the
+/// formats for people are read a screen at a time).
+pub fn write(
+    diagnostics: &[Diagnostic],
+    suppressed: &[Suppressed],
+    sources: &SourceSet,
+    format: MessageFormat,
+    options: RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let text = match format {
+        MessageFormat::Json => return json::write(diagnostics, suppressed, sources, out),
         MessageFormat::Human => human::render(diagnostics, sources, options),
         MessageFormat::Short => short::render(diagnostics, sources),
-        MessageFormat::Json => json_without_raw_controls(json::render(diagnostics, suppressed, sources)),
         MessageFormat::Sarif => json_without_raw_controls(sarif::render(diagnostics, suppressed, sources)),
         MessageFormat::Github => github::render(diagnostics, sources),
-    }
+    };
+    out.write_all(text.as_bytes())
 }
 
 #[cfg(test)]

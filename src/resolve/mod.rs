@@ -23,7 +23,7 @@ mod effective;
 mod tree;
 
 use crate::catalog::{Catalog, PathId};
-use crate::settings::{LeafSettings, PackedValues, SettingKey, SettingMap, SettingValue};
+use crate::settings::{LeafSettings, PackedValue, PackedValues, SettingKey, SettingMap, SettingValue};
 use crate::source::Span;
 use crate::syntax::{NodeRef, SyntaxTree};
 use crate::vocabulary::{Channel, Crm};
@@ -120,23 +120,41 @@ pub struct Assignment {
 }
 
 /// What an assignment overrides, per channel: kept in place rather than in
-/// a list of its own, since a policy set has an assignment per statement.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Inherited([Option<Effective>; Channel::ALL.len()]);
+/// a list of its own, and packed (the value as [`PackedValue`], the source
+/// in four bytes), since a policy set has an assignment per statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inherited {
+    /// The assignment's setting, which says how to read the values.
+    key: SettingKey,
+    by_channel: [Option<(PackedValue, PackedSource)>; Channel::ALL.len()],
+}
 
 impl Inherited {
-    pub fn get(&self, channel: Channel) -> Option<Effective> {
-        self.0.get(channel.index()).copied().flatten()
+    /// Nothing inherited yet, for a statement of `key`.
+    pub(crate) fn new(key: SettingKey) -> Inherited {
+        Inherited {
+            key,
+            by_channel: [None; Channel::ALL.len()],
+        }
     }
 
+    pub fn get(&self, channel: Channel) -> Option<Effective> {
+        let (value, source) = self.by_channel.get(channel.index()).copied().flatten()?;
+        Some(Effective {
+            value: value.get(self.key),
+            source: unpack_source(source),
+        })
+    }
+
+    /// Records what `channel` inherits: a value of the assignment's setting.
     pub(crate) fn set(&mut self, channel: Channel, inherited: Effective) {
-        if let Some(slot) = self.0.get_mut(channel.index()) {
-            *slot = Some(inherited);
+        if let Some(slot) = self.by_channel.get_mut(channel.index()) {
+            *slot = Some((PackedValue::new(inherited.value), pack_source(inherited.source)));
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.iter().all(Option::is_none)
+        self.by_channel.iter().all(Option::is_none)
     }
 
     /// Each channel with what it inherits, `call` before `chat`.

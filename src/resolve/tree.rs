@@ -68,7 +68,7 @@ impl TreeBuilder {
         let mut placements = vec![Placement::Skip; tree.len()];
         for (id, node) in tree.nodes() {
             let parent = node
-                .parent
+                .parent()
                 .map(|parent| placements.get(parent.0).copied().unwrap_or(Placement::Skip));
             let statement = NodeRef {
                 file: tree.file,
@@ -262,7 +262,7 @@ impl TreeBuilder {
             value_span,
             statement,
             duplicate_of,
-            inherited: super::Inherited::default(),
+            inherited: super::Inherited::new(key),
         });
     }
 }

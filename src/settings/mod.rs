@@ -18,7 +18,7 @@ mod value;
 pub use docs::{docs_bullets, docs_table, explain};
 pub use leaf::LeafSettings;
 pub use map::SettingMap;
-pub use packed::PackedValues;
+pub use packed::{PackedValue, PackedValues};
 pub use value::{ChoiceSpec, SessionDataTarget, SettingValue, TableScalar, ValueKind};
 
 use crate::vendor;

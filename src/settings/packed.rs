@@ -30,6 +30,22 @@ impl PackedValues {
     }
 }
 
+/// One setting's value packed alone, for a record that keeps one value of
+/// a known setting (what an assignment inherits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PackedValue(u32);
+
+impl PackedValue {
+    pub fn new(value: SettingValue) -> PackedValue {
+        PackedValue(pack(value))
+    }
+
+    /// The value, read as a value of `key` (the setting it was packed for).
+    pub fn get(self, key: SettingKey) -> SettingValue {
+        unpack(key, self.0)
+    }
+}
+
 /// A value's payload. Every value stored under a key is of the kind the
 /// schema declares for it (the parser reads it by that kind, defaults are
 /// declared with it), which is what lets [`unpack`] tell the kind from the

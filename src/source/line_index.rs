@@ -83,7 +83,7 @@ impl WideChars {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
             .collect();
         LineIndex {
             line_starts,

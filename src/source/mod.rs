@@ -275,6 +275,10 @@ impl SourceSet {
         let mut set = SourceSet::new();
         let mut errors = Vec::new();
         for path in policy_paths(paths)? {
+            if let Some(error) = too_large(&path) {
+                errors.push(error);
+                continue;
+            }
             match std::fs::read(&path) {
                 Ok(bytes) => {
                     let mut file = SourceFile::from_vec(discover::display_name(&path), bytes);
@@ -349,9 +353,49 @@ impl SourceSet {
     }
 }
 
+/// The size from which a policy file is not read: offsets into a file are
+/// kept in four bytes in the syntax tree (a policy file that large is far
+/// beyond anything a contact center writes).
+pub const MAX_FILE_BYTES: u64 = u32::MAX as u64;
+
+/// A load error for a file of [`MAX_FILE_BYTES`] or more, found before
+/// reading any of it.
+fn too_large(path: &std::path::Path) -> Option<LoadError> {
+    let size = std::fs::metadata(path).ok()?.len();
+    (size >= MAX_FILE_BYTES).then(|| LoadError::Unreadable {
+        path: path.to_path_buf(),
+        reason: format!("the file is {size} bytes; crmpol reads policy files smaller than 4 GiB"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_of_4_gib_is_reported_without_being_read() {
+        let dir = std::env::temp_dir().join(format!("crmpol-too-large-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a folder");
+        let path = dir.join("huge.crmpol");
+        // Sparse: the size is there, the bytes are not written.
+        let file = std::fs::File::create(&path).expect("a file");
+        file.set_len(MAX_FILE_BYTES).expect("a sparse file");
+        let small = dir.join("small.crmpol");
+        std::fs::write(&small, "crm: zendesk\n").expect("a file");
+        let result = SourceSet::load(&[path.clone(), small]);
+        std::fs::remove_dir_all(&dir).ok();
+        let Err(errors) = result else {
+            panic!("a 4 GiB file was read")
+        };
+        let [LoadError::Unreadable { path: reported, reason }] = errors.as_slice() else {
+            panic!("one error expected: {errors:?}")
+        };
+        assert_eq!(reported, &path);
+        assert_eq!(
+            reason,
+            "the file is 4294967295 bytes; crmpol reads policy files smaller than 4 GiB"
+        );
+    }
 
     #[test]
     fn taking_over_bytes_reads_them_as_copying_does() {

@@ -248,14 +248,14 @@ impl<'a> Layout<'a> {
             self.ends.get(&line)?
         };
         let node = self.tree.node(*id)?;
-        let end = match node.block {
+        let end = match node.block() {
             Some(block) => block.close.map_or(self.source.text.len(), |close| close.end),
             None => node.span.end,
         };
         Some(Target {
             statement: node.span,
             scope: Span::new(node.span.file, node.span.start, end.max(node.span.end)),
-            is_block: node.block.is_some(),
+            is_block: node.block().is_some(),
         })
     }
 }

@@ -61,11 +61,11 @@ impl SyntaxTree {
         self.nodes.push(Node {
             kind,
             span,
-            parent,
+            parent: parent.map_or(Link::NONE, Link::to),
             first_child: Link::NONE,
             last_child: Link::NONE,
             next_sibling: Link::NONE,
-            block: None,
+            block: BlockOffsets::NONE,
         });
         let Some(parent) = parent.and_then(|parent| self.nodes.get_mut(parent.0)) else {
             self.roots.push(id);
@@ -84,8 +84,24 @@ impl SyntaxTree {
         self.nodes.get(id.0)
     }
 
-    pub fn node_mut(&mut self, id: NodeId) -> Option<&mut Node> {
-        self.nodes.get_mut(id.0)
+    /// Gives a statement the braces of its block (`close` when they are
+    /// on its line, as in `{}`).
+    pub fn open_block(&mut self, id: NodeId, open: Span, close: Option<Span>) {
+        if let Some(node) = self.nodes.get_mut(id.0) {
+            node.block = BlockOffsets {
+                open: Offsets::of(open),
+                close: close.map_or(Offsets::NONE, Offsets::of),
+            };
+        }
+    }
+
+    /// Records where a statement's block is closed.
+    pub fn close_block(&mut self, id: NodeId, close: Span) {
+        if let Some(node) = self.nodes.get_mut(id.0)
+            && node.block.open != Offsets::NONE
+        {
+            node.block.close = Offsets::of(close);
+        }
     }
 
     /// Top-level statements, in source order.
@@ -124,19 +140,80 @@ impl SyntaxTree {
 }
 
 /// One statement.
+///
+/// A large policy has a node per line, so the links and the braces are
+/// kept in four-byte numbers (a policy file is smaller than 4 GiB:
+/// [`crate::source::SourceSet::load`] says so of a larger one) and read
+/// through [`Node::parent`] and [`Node::block`].
 #[derive(Clone, Debug)]
 pub struct Node {
     pub kind: NodeKind,
     /// The statement's own line, without indentation or trailing comment.
     pub span: Span,
-    pub parent: Option<NodeId>,
+    parent: Link,
     /// The statements inside its block, as a list threaded through them:
     /// no list of its own per block.
     first_child: Link,
     last_child: Link,
     next_sibling: Link,
+    block: BlockOffsets,
+}
+
+impl Node {
+    /// The statement whose block this one stands in; `None` at the top level.
+    pub fn parent(&self) -> Option<NodeId> {
+        self.parent.id()
+    }
+
     /// For `defaults`, channel and queue blocks: where the braces are.
-    pub block: Option<Block>,
+    pub fn block(&self) -> Option<Block> {
+        let file = self.span.file;
+        Some(Block {
+            open: self.block.open.span(file)?,
+            close: self.block.close.span(file),
+        })
+    }
+}
+
+/// The braces of a block, as offsets in the statement's file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct BlockOffsets {
+    open: Offsets,
+    close: Offsets,
+}
+
+impl BlockOffsets {
+    const NONE: BlockOffsets = BlockOffsets {
+        open: Offsets::NONE,
+        close: Offsets::NONE,
+    };
+}
+
+/// A span's start and end in four bytes each, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Offsets {
+    start: u32,
+    end: u32,
+}
+
+impl Offsets {
+    const NONE: Offsets = Offsets {
+        start: u32::MAX,
+        end: u32::MAX,
+    };
+
+    /// Files of 4 GiB or more are not read, so every span fits; should
+    /// one not, the braces are left out rather than misplaced.
+    fn of(span: Span) -> Offsets {
+        match (u32::try_from(span.start), u32::try_from(span.end)) {
+            (Ok(start), Ok(end)) if start != u32::MAX => Offsets { start, end },
+            _ => Offsets::NONE,
+        }
+    }
+
+    fn span(self, file: FileId) -> Option<Span> {
+        (self != Offsets::NONE).then(|| Span::new(file, self.start as usize, self.end as usize))
+    }
 }
 
 /// A node's number in four bytes, or none.

@@ -128,7 +128,7 @@ mod tests {
         };
         assert_eq!(decl.path[0].name, "Sup\"port");
         assert_eq!(&text[decl.path[0].span.range()], "\"Sup\\\"port\"");
-        let block = queue.block.expect("a block");
+        let block = queue.block().expect("a block");
         assert_eq!(&text[block.open.range()], "{");
         assert_eq!(&text[block.close.expect("closed").range()], "}");
 
@@ -149,7 +149,7 @@ mod tests {
         let parsed = parse("queue \"A\" {}\nqueue \"B\" { }\n");
         assert!(parsed.diagnostics.is_empty());
         for (_, node) in parsed.tree.roots() {
-            assert!(node.block.and_then(|block| block.close).is_some());
+            assert!(node.block().and_then(|block| block.close).is_some());
         }
     }
 

@@ -22,7 +22,7 @@ pub fn parse_queue_path(text: &str) -> Result<Vec<String>, String> {
     let mut statements = parsed.tree.nodes();
     let only = statements.next().filter(|_| statements.next().is_none());
     match only {
-        Some((_, node)) if node.block.is_none() && parsed.tree.comments.is_empty() => match &node.kind {
+        Some((_, node)) if node.block().is_none() && parsed.tree.comments.is_empty() => match &node.kind {
             NodeKind::Queue(decl) => Ok(decl.path.iter().map(|name| name.name.clone()).collect()),
             _ => Err(not_only_a_path()),
         },

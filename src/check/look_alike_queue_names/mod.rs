@@ -34,8 +34,8 @@ use crate::resolve::QueueNode;
 use crate::source::Span;
 use crate::text;
 use notes::report;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use typos::typo_pairs;
 use unicode_normalization::UnicodeNormalization;
 
@@ -182,10 +182,10 @@ fn visible_text(chars: impl Iterator<Item = char>) -> impl Iterator<Item = char>
 /// those letters; and that first name of each set of letters, the names the
 /// typo comparison looks at.
 fn same_letter_pairs(spellings: &[Spelling]) -> (Vec<LookAlike>, Vec<usize>) {
-    let mut first_by_letters: HashMap<String, usize> = HashMap::new();
+    let mut first_by_letters: FxHashMap<String, usize> = FxHashMap::default();
     // W0204's keys in each set of letters, computed only for sets of two
     // names or more: pairs sharing one are W0204's.
-    let mut seen: HashSet<(usize, String)> = HashSet::new();
+    let mut seen: FxHashSet<(usize, String)> = FxHashSet::default();
     let mut pairs = Vec::new();
     let mut representatives = Vec::new();
     for (index, spelling) in spellings.iter().enumerate() {

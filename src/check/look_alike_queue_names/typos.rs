@@ -3,7 +3,6 @@
 //! that 100,000 siblings are never compared pair by pair.
 
 use super::{INDEXED_FROM, Likeness, LookAlike, MAX_TYPO_LETTERS, MIN_TYPO_LETTERS, Role, Spelling, Typo};
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 /// One key of one name: a hash of the name with one word varied.
@@ -160,7 +159,7 @@ pub(super) fn context_hashes(words: &[&str]) -> (Vec<u64>, Vec<u64>) {
 }
 
 pub(super) fn hash_of(value: &impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     value.hash(&mut hasher);
     hasher.finish()
 }
@@ -169,7 +168,7 @@ pub(super) fn hash_of(value: &impl Hash) -> u64 {
 /// deleted spellings share one space (a word matches its one-letter-longer
 /// neighbour's deletion); ordered spellings have their own, per place.
 pub(super) fn spelling_hash(context: u64, ordered_at: Option<usize>, letters: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     hasher.write_u64(context);
     hasher.write_usize(ordered_at.map_or(0, |at| at + 1));
     hasher.write(letters.as_bytes());

@@ -17,7 +17,7 @@ impl Builder<'_> {
         let value = pair
             .into_inner()
             .find(|part| part.as_rule() == Rule::catalog_value)
-            .map(|value| (value.as_str().to_owned(), self.trimmed_span(&value)));
+            .map(|value| (self.text(&value).to_owned(), self.trimmed_span(&value)));
         let path = match value {
             Some((text, value_span)) => self.catalog_path(crate::text::trim_end_blanks(&text), value_span),
             None => {

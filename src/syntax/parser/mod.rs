@@ -9,19 +9,20 @@
 //! junk is kept, and an unclosed block is reported at its `{`.
 
 mod catalog;
+mod line_parses;
 mod messages;
 mod names;
 pub(crate) use names::{closing_quote, unescape_name};
 mod recovery;
 mod slips;
 
-use super::ast::{Block, CrmDecl, NodeId, NodeKind, QueueDecl, SettingStmt, SyntaxTree};
+use super::ast::{CrmDecl, NodeId, NodeKind, QueueDecl, SettingStmt, SyntaxTree};
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::settings::SettingKey;
 use crate::source::{FileId, SourceFile, Span, Spanned};
 use crate::vocabulary::{self, Channel, Crm};
+use line_parses::LineParses;
 use messages::{miscased_keyword, misplaced};
-use pest::Parser;
 use pest::iterators::Pair;
 
 #[derive(pest_derive::Parser)]
@@ -115,21 +116,17 @@ struct Line<'a> {
 /// anywhere else, the end of the file included, is part of the line. Lazy,
 /// so a large file costs no list of its lines.
 fn lines(text: &str) -> impl Iterator<Item = Line<'_>> + Clone {
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
     let mut start = 0;
-    text.split_inclusive('\n')
-        .map(move |raw| {
-            let text = raw
-                .strip_suffix('\n')
-                .map_or(raw, |line| line.strip_suffix('\r').unwrap_or(line));
-            let line = Line { start, text };
-            start += raw.len();
-            line
-        })
-        .chain(text.ends_with('\n').then_some(Line {
-            start: text.len(),
-            text: "",
-        }))
-        .chain(text.is_empty().then_some(Line { start: 0, text: "" }))
+    ends.map(move |end| {
+        let raw = text.get(start..end).unwrap_or("");
+        let line = Line {
+            start,
+            text: raw.strip_suffix('\r').filter(|_| end < text.len()).unwrap_or(raw),
+        };
+        start = end + 1;
+        line
+    })
 }
 
 fn invalid_utf8(file: FileId, source: &SourceFile) -> Option<Diagnostic> {
@@ -227,6 +224,12 @@ struct Builder<'a> {
     /// Added to pest offsets: pest sees one line at a time, so this is the
     /// file offset where that line starts.
     base: usize,
+    /// The line being read, while its statements come from the reading of
+    /// the whole line: the words are taken from here by pest's offsets, as
+    /// that reading may be of an earlier line of the same shape
+    /// ([`LineParses`]). `None` while a statement is salvaged from a line
+    /// rewritten on the side (a keyword's case corrected).
+    line_text: Option<&'a str>,
     tree: SyntaxTree,
     diagnostics: Vec<Diagnostic>,
     /// Blocks opened and not yet closed, innermost last.
@@ -253,6 +256,7 @@ impl<'a> Builder<'a> {
             source,
             text: &source.text,
             base: 0,
+            line_text: None,
             // A statement per line at most: reserved up front, since growing
             // by doubling would copy every node of a large file several times.
             tree: SyntaxTree::with_capacity(file, line_feeds(source.text.as_bytes()) + 1),
@@ -268,11 +272,23 @@ impl<'a> Builder<'a> {
         Span::new(self.file, start, end)
     }
 
+    /// The text a pair stands for: the current line's at the pair's
+    /// offsets, or what pest read when there is no current line.
+    fn text<'p>(&self, pair: &Pair<'p, Rule>) -> &'p str
+    where
+        'a: 'p,
+    {
+        let span = pair.as_span();
+        self.line_text
+            .and_then(|line| line.get(span.start()..span.end()))
+            .unwrap_or_else(|| pair.as_str())
+    }
+
     /// The file span of a pair, without trailing blanks (spaces and tabs
     /// only: any other character is part of what was written).
     fn trimmed_span(&self, pair: &Pair<'_, Rule>) -> Span {
         let start = self.base + pair.as_span().start();
-        self.span(start, start + crate::text::trim_end_blanks(pair.as_str()).len())
+        self.span(start, start + crate::text::trim_end_blanks(self.text(pair)).len())
     }
 
     fn block_start(&self, pair: &Pair<'_, Rule>) -> BlockStart {
@@ -295,6 +311,7 @@ impl<'a> Builder<'a> {
                 continue;
             };
             self.base = line.start;
+            self.line_text = Some(line.text);
             self.line_indentation = indentation_width(line.text);
             if self.block_ends == BlockEnds::ByIndentation {
                 self.end_blocks_by_indentation(&line);
@@ -312,6 +329,7 @@ impl<'a> Builder<'a> {
                 lines.next();
             }
             self.base = 0;
+            self.line_text = None;
         }
     }
 
@@ -348,7 +366,7 @@ impl<'a> Builder<'a> {
             Rule::channel_open => {
                 let mut parts = pair.into_inner();
                 let Some(channel_pair) = parts.next() else { return false };
-                let channel = Channel::from_keyword(channel_pair.as_str()).unwrap_or(Channel::Call);
+                let channel = Channel::from_keyword(self.text(&channel_pair)).unwrap_or(Channel::Call);
                 let channel = Spanned::new(channel, self.trimmed_span(&channel_pair));
                 let block = parts.next().map(|b| self.block_start(&b));
                 self.add(NodeKind::Channel(channel), span, block);
@@ -409,7 +427,7 @@ impl<'a> Builder<'a> {
 
     /// A word or phrase with its whitespace folded and its span trimmed.
     fn folded(&self, pair: &Pair<'_, Rule>) -> Spanned<String> {
-        Spanned::new(vocabulary::fold_whitespace(pair.as_str()), self.trimmed_span(pair))
+        Spanned::new(vocabulary::fold_whitespace(self.text(pair)), self.trimmed_span(pair))
     }
 
     fn queue_decl(&mut self, pair: Pair<'_, Rule>, mut span: Span, next_line: Option<&Line<'_>>) -> bool {
@@ -459,12 +477,7 @@ impl<'a> Builder<'a> {
     /// Gives a statement its block; an empty `{}` is closed at once, any
     /// other block stays open until its `}`.
     fn open_block(&mut self, id: NodeId, block: BlockStart) {
-        if let Some(node) = self.tree.node_mut(id) {
-            node.block = Some(Block {
-                open: block.span,
-                close: block.empty.then_some(block.span),
-            });
-        }
+        self.tree.open_block(id, block.span, block.empty.then_some(block.span));
         if !block.empty {
             self.open_blocks.push(OpenBlock {
                 id,
@@ -483,9 +496,7 @@ impl<'a> Builder<'a> {
             );
             return;
         };
-        if let Some(block) = self.tree.node_mut(id).and_then(|node| node.block.as_mut()) {
-            block.close = Some(span);
-        }
+        self.tree.close_block(id, span);
     }
 
     fn finish(mut self) -> ParsedFile {
@@ -536,7 +547,7 @@ impl<'a> Builder<'a> {
     fn report_unclosed(&mut self, open: OpenBlock, ends_before: Option<&Line<'_>>, closing: Edit) {
         self.unclosed_blocks += 1;
         let Some(node) = self.tree.node(open.id) else { return };
-        let Some(block) = node.block else { return };
+        let Some(block) = node.block() else { return };
         let what = node.kind.describe();
         let mut diagnostic = Diagnostic::new(Code::E0001, format!("unclosed `{{` of {what}"))
             .with_primary(block.open, "this `{` is never closed")
@@ -573,47 +584,6 @@ impl<'a> Builder<'a> {
 /// How many line feeds a text holds.
 fn line_feeds(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&byte| byte == b'\n').count()
-}
-
-/// pest's reading of each distinct line seen so far. The grammar reads one
-/// line at a time and its reading depends on nothing else, so a line that
-/// repeats an earlier one (the settings, braces and channel blocks that make
-/// up most of a policy) reuses that reading instead of parsing again: its
-/// offsets are relative to the line, and the text is the same.
-#[derive(Default)]
-struct LineParses<'a> {
-    seen: rustc_hash::FxHashMap<&'a str, pest::iterators::Pairs<'a, Rule>>,
-}
-
-impl<'a> LineParses<'a> {
-    /// Lines kept at most. Queue headers rarely repeat and are not kept;
-    /// the limit bounds what an unusual file (every line different) costs.
-    const CAPACITY: usize = 4096;
-
-    /// The `line` rule's match for a line.
-    fn parse(&mut self, text: &'a str) -> Option<Pair<'a, Rule>> {
-        if let Some(pairs) = self.seen.get(text) {
-            return pairs.clone().next();
-        }
-        let pairs = PolicyGrammar::parse(Rule::line, text).ok()?;
-        let line = pairs.clone().next()?;
-        if self.seen.len() < Self::CAPACITY && worth_keeping(&line) {
-            self.seen.insert(text, pairs);
-        }
-        Some(line)
-    }
-}
-
-/// Whether a line's reading is likely to be needed again: a setting, a
-/// channel block's opening, a `}`, a comment or a blank line; not a queue
-/// header (whose names differ line to line) nor a line pest could not read.
-fn worth_keeping(line: &Pair<'_, Rule>) -> bool {
-    line.clone().into_inner().all(|part| {
-        matches!(
-            part.as_rule(),
-            Rule::setting | Rule::channel_open | Rule::block_close | Rule::comment | Rule::EOI
-        )
-    })
 }
 
 /// The opening of a block as found on a statement's line.

@@ -11,7 +11,7 @@ impl Builder<'_> {
     /// unknown escapes (E0008).
     pub(super) fn queue_name(&mut self, pair: &Pair<'_, Rule>) -> QueueName {
         let span = self.trimmed_span(pair);
-        let quoted = pair.as_str();
+        let quoted = self.text(pair);
         let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
         let name = self.unescape(inner, span.start + 1);
         if name.is_empty() {
@@ -74,7 +74,7 @@ impl Builder<'_> {
     /// one missing quote does not turn the whole block into errors.
     pub(super) fn unterminated_name(&mut self, pair: &Pair<'_, Rule>, next_line: Option<&Line<'_>>) -> RecoveredName {
         let open = self.base + pair.as_span().start();
-        let rest = pair.as_str().get(1..).unwrap_or("");
+        let rest = self.text(pair).get(1..).unwrap_or("");
         if let Some(recovered) = next_line.and_then(|next| self.name_across_lines(open, rest, next)) {
             return recovered;
         }

@@ -21,9 +21,13 @@ impl Builder<'_> {
             return None;
         }
         let before = self.tree.len();
+        // The pairs are of `text`, which may differ from the line in a
+        // keyword's case, so their words are read from `text` itself.
         let outer_base = std::mem::replace(&mut self.base, line_start);
+        let outer_line = self.line_text.take();
         self.statement(statement, None);
         self.base = outer_base;
+        self.line_text = outer_line;
         (self.tree.len() > before).then_some(NodeId(before))
     }
 
@@ -32,7 +36,7 @@ impl Builder<'_> {
     pub(super) fn bad_line(&mut self, pair: &Pair<'_, Rule>) {
         let start = self.base + pair.as_span().start();
         let written = BadLine {
-            text: pair.as_str(),
+            text: self.text(pair),
             start,
         };
         // `Queue "A" {` is read as `queue "A" {` after reporting the case;
@@ -116,7 +120,7 @@ impl Builder<'_> {
             return None;
         }
         let indent = self.source.indentation_at(at);
-        let deeper = if kept.block.is_some() { "    " } else { "" };
+        let deeper = if kept.block().is_some() { "    " } else { "" };
         let gap_start = kept.span.end.max(crate::text::trim_end_blanks(&self.text[..at]).len());
         let break_line = format!("{}{indent}{deeper}", self.source.line_ending());
         Some(Fix::unsafe_fix(
@@ -145,7 +149,7 @@ impl Builder<'_> {
         };
         let kept_without_block = kept.filter(|&id| {
             self.tree.node(id).is_some_and(|node| {
-                node.block.is_none()
+                node.block().is_none()
                     && matches!(
                         node.kind,
                         NodeKind::Queue(_) | NodeKind::Defaults | NodeKind::Channel(_)

@@ -48,13 +48,13 @@ fn root_holding(tree: &SyntaxTree, offset: usize) -> Option<NodeId> {
     let mut ends: Vec<usize> = tree
         .nodes()
         .map(|(_, node)| {
-            let close = node.block.and_then(|block| block.close).map_or(0, |close| close.end);
+            let close = node.block().and_then(|block| block.close).map_or(0, |close| close.end);
             node.span.end.max(close)
         })
         .collect();
     // Children come after their parents in the arena: going backwards
     // finishes every child before its parent.
-    let parents: Vec<Option<NodeId>> = tree.nodes().map(|(_, node)| node.parent).collect();
+    let parents: Vec<Option<NodeId>> = tree.nodes().map(|(_, node)| node.parent()).collect();
     for index in (0..ends.len()).rev() {
         if let Some(parent) = parents[index] {
             ends[parent.0] = ends[parent.0].max(ends[index]);

@@ -209,60 +209,48 @@ impl Assignment {
 }
 
 /// The statements that set each setting for one owner: plain and per
-/// channel. Most queues set nothing, so the table is only allocated once a
-/// queue states a setting.
+/// channel. Most queues state a setting or two and many none, so only the
+/// slots taken are kept, eight bytes each, allocated once a queue states a
+/// setting; a lookup reads them all, which for so few costs less than a
+/// table would.
 #[derive(Clone, Debug, Default)]
-pub struct Slots(Option<Box<SlotTable>>);
+pub struct Slots(Option<Box<[Slot]>>);
 
-#[derive(Clone, Debug)]
-struct SlotTable {
-    /// Each statement's assignment number, [`NO_SLOT`] where none.
-    plain: SettingMap<PackedSource>,
-    /// Indexed by [`Channel::index`].
-    channel: [SettingMap<PackedSource>; Channel::ALL.len()],
-}
-
-const NO_SLOT: PackedSource = BUILT_IN;
-
-impl Default for SlotTable {
-    fn default() -> SlotTable {
-        let empty = SettingMap::from_fn(|_| NO_SLOT);
-        SlotTable {
-            plain: empty,
-            channel: [empty; Channel::ALL.len()],
-        }
-    }
-}
-
-impl SlotTable {
-    fn map(&self, scope: Scope) -> Option<&SettingMap<PackedSource>> {
-        match scope {
-            Scope::Plain => Some(&self.plain),
-            Scope::Channel(channel) => self.channel.get(channel.index()),
-        }
-    }
+/// The setting `key` in `scope` is set by assignment number `id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    scope: Scope,
+    key: SettingKey,
+    id: PackedSource,
 }
 
 impl Slots {
+    fn taken(&self) -> &[Slot] {
+        self.0.as_deref().unwrap_or_default()
+    }
+
     /// Gives the slot of `key` in `scope` to `id` unless a statement has it
     /// already; returns that statement.
     fn claim(&mut self, scope: Scope, key: SettingKey, id: AssignmentId) -> Option<AssignmentId> {
-        let table = self.0.get_or_insert_with(Box::default);
-        let map = match scope {
-            Scope::Plain => &mut table.plain,
-            Scope::Channel(channel) => table.channel.get_mut(channel.index())?,
-        };
-        match unpack_source(map[key]) {
-            Source::Stated(first) => Some(first),
-            Source::BuiltIn => {
-                map[key] = pack_source(Source::Stated(id));
-                None
-            }
+        if let Some(first) = self.get(scope, key) {
+            return Some(first);
         }
+        let mut taken = self.0.take().map(Vec::from).unwrap_or_default();
+        taken.push(Slot {
+            scope,
+            key,
+            id: pack_source(Source::Stated(id)),
+        });
+        self.0 = Some(taken.into_boxed_slice());
+        None
     }
 
     pub fn get(&self, scope: Scope, key: SettingKey) -> Option<AssignmentId> {
-        match unpack_source(self.0.as_ref()?.map(scope)?[key]) {
+        let slot = self
+            .taken()
+            .iter()
+            .find(|slot| slot.scope == scope && slot.key == key)?;
+        match unpack_source(slot.id) {
             Source::Stated(id) => Some(id),
             Source::BuiltIn => None,
         }
@@ -274,12 +262,12 @@ impl Slots {
 
     /// Applies this owner's statements for `scope` on top of `settings`.
     fn apply(&self, scope: Scope, settings: &mut EffectiveSettings, assignments: &[Assignment]) {
-        for key in SettingKey::ALL {
-            if let Some(id) = self.get(scope, key)
+        for slot in self.taken().iter().filter(|slot| slot.scope == scope) {
+            if let Source::Stated(id) = unpack_source(slot.id)
                 && let Some(assignment) = assignments.get(id.0)
             {
                 settings.set(
-                    key,
+                    slot.key,
                     Effective {
                         value: assignment.value,
                         source: Source::Stated(id),
@@ -522,11 +510,14 @@ impl ResolvedPolicy {
     /// language writes it, with hidden characters written out and very long
     /// names cut (see [`crate::text::quoted`]).
     pub fn display_path(&self, id: QueueId) -> String {
-        self.path(id)
-            .iter()
-            .map(|name| crate::text::quoted(&quote_name(name)).into_owned())
-            .collect::<Vec<_>>()
-            .join(" / ")
+        let mut shown = String::new();
+        for (at, name) in self.path(id).into_iter().enumerate() {
+            if at > 0 {
+                shown.push_str(" / ");
+            }
+            push_shown_name(&mut shown, name);
+        }
+        shown
     }
 
     /// Where a setting statement belongs, as messages show it: `defaults`,
@@ -544,6 +535,24 @@ impl ResolvedPolicy {
 }
 
 /// A queue name quoted and escaped as the language writes it.
+/// Adds a queue name as messages show it: quoted as the language writes it,
+/// then through [`crate::text::quoted`]. Most names are printable ASCII
+/// with nothing to escape and short enough not to be cut, and are copied
+/// between quotes without building the quoted name first.
+fn push_shown_name(shown: &mut String, name: &str) {
+    let as_written = name.len() + 2 <= crate::text::QUOTED_CHARS
+        && name
+            .bytes()
+            .all(|byte| (b' '..=b'~').contains(&byte) && byte != b'"' && byte != b'\\');
+    if as_written {
+        shown.push('"');
+        shown.push_str(name);
+        shown.push('"');
+    } else {
+        shown.push_str(&crate::text::quoted(&quote_name(name)));
+    }
+}
+
 pub fn quote_name(name: &str) -> String {
     format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -562,4 +571,32 @@ pub fn resolve(trees: &[Arc<SyntaxTree>], catalog: Option<&Catalog>) -> Resolved
     let mut policy = builder.policy;
     compute_effective_settings(&mut policy, catalog);
     policy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_shown_as_quoting_it_and_then_showing_it_would() {
+        let long = "n".repeat(58);
+        let longer = "n".repeat(59);
+        for name in [
+            "Support",
+            "",
+            "Tier 1 ~ VIP",
+            "Say \"hi\"",
+            "back\\slash",
+            long.as_str(),
+            longer.as_str(),
+            "Café",
+            "tab\there",
+            "\u{202e}evil",
+            "zero\u{200b}width",
+        ] {
+            let mut shown = String::new();
+            push_shown_name(&mut shown, name);
+            assert_eq!(shown, crate::text::quoted(&quote_name(name)), "{name:?}");
+        }
+    }
 }

@@ -29,6 +29,11 @@ impl Builder<'_> {
     /// is reported too (E0008): a queue in the portal has no such name, and
     /// printed raw it could clear a terminal or reorder what a reviewer sees.
     fn unescape(&mut self, inner: &str, inner_start: usize) -> String {
+        // Printable ASCII without a backslash, as most names are: nothing to
+        // report or resolve.
+        if inner.bytes().all(|byte| (b' '..=b'~').contains(&byte) && byte != b'\\') {
+            return inner.to_owned();
+        }
         self.report_hidden_characters(inner, inner_start);
         let mut name = String::with_capacity(inner.len());
         let mut chars = inner.char_indices();

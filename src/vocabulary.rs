@@ -151,14 +151,32 @@ impl fmt::Display for Channel {
 pub fn fold_whitespace(text: &str) -> String {
     // Nearly every name and value is already folded; the parser folds one
     // per statement, so that case costs one copy and no list of words.
-    let folded = !text.starts_with(' ') && !text.ends_with(' ') && !text.contains('\t') && !text.contains("  ");
-    if folded {
+    if is_folded(text) {
         return text.to_owned();
     }
     text.split([' ', '\t'])
         .filter(|word| !word.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Whether [`fold_whitespace`] leaves a text as it is: no tab, no space at
+/// either end, no two spaces in a row. One pass over the bytes.
+fn is_folded(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut after_space = false;
+    for &byte in bytes {
+        match byte {
+            b'\t' => return false,
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            _ => after_space = false,
+        }
+    }
+    true
 }
 
 /// What "did you mean" can say about a misspelt name or value.

@@ -14,6 +14,7 @@ mod messages;
 mod names;
 pub(crate) use names::{closing_quote, unescape_name};
 mod recovery;
+mod setting_lines;
 mod slips;
 
 use super::ast::{CrmDecl, NodeId, NodeKind, QueueDecl, SettingStmt, SyntaxTree};
@@ -24,6 +25,7 @@ use crate::vocabulary::{self, Channel, Crm};
 use line_parses::LineParses;
 use messages::{miscased_keyword, misplaced};
 use pest::iterators::Pair;
+use setting_lines::SettingLines;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/crmpol.pest"]
@@ -301,7 +303,14 @@ impl<'a> Builder<'a> {
     fn read_lines(&mut self, lines: impl Iterator<Item = Line<'a>>) {
         let mut lines = lines.peekable();
         let mut parses = LineParses::default();
+        let mut settings = SettingLines::default();
         while let Some(line) = lines.next() {
+            if let Some((stmt, span)) = settings.get(line.text, line.start) {
+                self.begin_line(&line);
+                self.add(NodeKind::Setting(stmt), span, None);
+                self.end_line();
+                continue;
+            }
             let Some(parsed) = parses.parse(line.text) else {
                 // `line` matches any text without a line break; should that
                 // ever change, say so rather than skip the line silently.
@@ -310,27 +319,48 @@ impl<'a> Builder<'a> {
                     .push(Diagnostic::new(Code::E0001, "this line could not be read").with_primary(span, "here"));
                 continue;
             };
-            self.base = line.start;
-            self.line_text = Some(line.text);
-            self.line_indentation = indentation_width(line.text);
-            if self.block_ends == BlockEnds::ByIndentation {
-                self.end_blocks_by_indentation(&line);
-            }
+            self.begin_line(&line);
+            let nodes_before = self.tree.len();
+            let mut setting_alone = true;
             let mut skip_next = false;
             for part in parsed.into_inner() {
-                match part.as_rule() {
+                let rule = part.as_rule();
+                setting_alone &= matches!(rule, Rule::setting | Rule::EOI);
+                match rule {
                     Rule::comment => self.tree.comments.push(self.trimmed_span(&part)),
                     Rule::bad_line => self.bad_line(&part),
                     Rule::EOI => {}
                     _ => skip_next = self.statement(part, lines.peek()),
                 }
             }
+            if setting_alone
+                && self.tree.len() == nodes_before + 1
+                && let Some(node) = self.tree.node(NodeId(nodes_before))
+                && let NodeKind::Setting(stmt) = &node.kind
+            {
+                settings.remember(line.text, line.start, stmt, node.span);
+            }
             if skip_next {
                 lines.next();
             }
-            self.base = 0;
-            self.line_text = None;
+            self.end_line();
         }
+    }
+
+    /// Before a line's statements: where it starts, its text and
+    /// indentation, and (when blocks end by indentation) the blocks it ends.
+    fn begin_line(&mut self, line: &Line<'a>) {
+        self.base = line.start;
+        self.line_text = Some(line.text);
+        self.line_indentation = indentation_width(line.text);
+        if self.block_ends == BlockEnds::ByIndentation {
+            self.end_blocks_by_indentation(line);
+        }
+    }
+
+    fn end_line(&mut self) {
+        self.base = 0;
+        self.line_text = None;
     }
 
     fn container(&self) -> Container {

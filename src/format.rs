@@ -434,7 +434,7 @@ impl<'a> Printer<'a> {
                         {
                             canonical
                         }
-                        _ => written.value.clone(),
+                        _ => written.value.to_string(),
                     }
                 });
                 match value {
@@ -513,7 +513,10 @@ fn statement_fingerprints(tree: &SyntaxTree) -> Vec<u64> {
             NodeKind::Setting(stmt) => {
                 let value = match stmt.value {
                     Some(value) => value.to_string(),
-                    None => stmt.written_value.as_ref().map_or(String::new(), |w| w.value.clone()),
+                    None => stmt
+                        .written_value
+                        .as_ref()
+                        .map_or(String::new(), |w| w.value.to_string()),
                 };
                 ("setting", &stmt.name.value, value).hash(&mut hasher);
             }

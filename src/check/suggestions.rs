@@ -17,13 +17,13 @@ use crate::vocabulary::{self, Suggestion};
 /// Adds the help and fixes for `written` (its text folded; `raw` is the
 /// text under its span), when some spelling in `candidates` is what it most
 /// likely means. Returns the diagnostic and whether anything was suggested.
-pub fn did_you_mean(
+pub fn did_you_mean<S: AsRef<str>>(
     diagnostic: Diagnostic,
-    written: &Spanned<String>,
+    written: &Spanned<S>,
     raw: &str,
     candidates: &[&str],
 ) -> (Diagnostic, bool) {
-    if let Some((meant, why)) = hidden_characters(&written.value, candidates) {
+    if let Some((meant, why)) = hidden_characters(written.value.as_ref(), candidates) {
         let diagnostic = diagnostic
             .with_help(format!("{why}; write `{meant}`"))
             .with_fix(Fix::safe(
@@ -46,7 +46,7 @@ pub fn did_you_mean(
             ));
         return (diagnostic, true);
     }
-    match vocabulary::suggest(&written.value, candidates) {
+    match vocabulary::suggest(written.value.as_ref(), candidates) {
         Suggestion::None => (diagnostic, false),
         Suggestion::One { spelling, safe } => {
             let edits = vec![Edit::replace(written.span, spelling)];
@@ -79,7 +79,7 @@ pub fn did_you_mean(
 
 /// A well-known other way of writing a value, as a safe fix; `why` says
 /// how crmpol writes it.
-pub fn synonym(diagnostic: Diagnostic, written: &Spanned<String>, meant: &str, why: &str) -> Diagnostic {
+pub fn synonym<S>(diagnostic: Diagnostic, written: &Spanned<S>, meant: &str, why: &str) -> Diagnostic {
     diagnostic
         .with_help(format!("{why}: write `{meant}`"))
         .with_fix(Fix::safe(

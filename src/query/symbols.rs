@@ -124,9 +124,9 @@ fn symbol(tree: &SyntaxTree, id: NodeId, children: Vec<Symbol>) -> Option<Symbol
         }
         NodeKind::Channel(channel) => (channel.value.to_string(), SymbolKind::Channel, None, channel.span),
         NodeKind::Setting(stmt) => (
-            stmt.name.value.clone(),
+            stmt.name.value.to_string(),
             SymbolKind::Setting,
-            stmt.written_value.as_ref().map(|value| value.value.clone()),
+            stmt.written_value.as_ref().map(|value| value.value.to_string()),
             stmt.name.span,
         ),
         NodeKind::Unparsed => return None,

@@ -177,6 +177,20 @@ impl ValueKind {
     }
 
     /// The canonical spelling of a value of this kind.
+    /// [`ValueKind::spell`] for the values whose spelling is fixed text
+    /// (flags, choices, `no`, `1 day`); `None` for other numbers.
+    pub fn fixed_spelling(self, value: SettingValue) -> Option<&'static str> {
+        match (self, value) {
+            (_, SettingValue::Flag(true)) => Some("yes"),
+            (_, SettingValue::Flag(false) | SettingValue::Count(None) | SettingValue::Days(None)) => Some("no"),
+            (ValueKind::Choice(choices), SettingValue::Choice(_, index)) => {
+                choices.get(usize::from(index)).map(|choice| choice.spelling)
+            }
+            (_, SettingValue::Days(Some(1))) => Some("1 day"),
+            _ => None,
+        }
+    }
+
     pub fn spell(self, value: SettingValue) -> String {
         match (self, value) {
             (_, SettingValue::Flag(true)) => "yes".to_owned(),
@@ -281,6 +295,23 @@ fn days(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fixed_spelling_is_the_spelling() {
+        for key in SettingKey::ALL {
+            let kind = key.kind();
+            for text in kind.spellings().into_iter().chain(kind.accepted_spellings()) {
+                let Some(value) = key.parse_value(text) else { continue };
+                if let Some(fixed) = kind.fixed_spelling(value) {
+                    assert_eq!(fixed, kind.spell(value), "{key} {text}");
+                }
+            }
+        }
+        let days = SettingKey::ALL.into_iter().find(|key| key.kind() == ValueKind::Days);
+        if let Some(days) = days {
+            assert_eq!(days.kind().fixed_spelling(SettingValue::Days(Some(30))), None);
+        }
+    }
 
     /// Counts and days ignore the key, which only names a choice's list.
     fn parse_as(kind: ValueKind, text: &str) -> Option<SettingValue> {

@@ -10,6 +10,7 @@
 use crate::settings::{SettingKey, SettingValue};
 use crate::source::{FileId, Span, Spanned};
 use crate::vocabulary::{Channel, Crm};
+use std::borrow::Cow;
 
 /// Index of a node in its [`SyntaxTree`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -327,12 +328,15 @@ pub struct QueueName {
 
 #[derive(Clone, Debug)]
 pub struct SettingStmt {
-    /// The name as written, whitespace folded.
-    pub name: Spanned<String>,
+    /// The name as written, whitespace folded; borrowed from the
+    /// vocabulary when written as the vocabulary spells it, as nearly every
+    /// name is (a large policy holds hundreds of thousands of these).
+    pub name: Spanned<Cow<'static, str>>,
     /// The setting, if the name is one the language knows.
     pub key: Option<SettingKey>,
     /// The value as written, whitespace folded; `None` when missing.
-    pub written_value: Option<Spanned<String>>,
+    /// Borrowed, like the name, when it is a value's own spelling.
+    pub written_value: Option<Spanned<Cow<'static, str>>>,
     /// The value, if the name is known and the value valid for it.
     pub value: Option<SettingValue>,
 }

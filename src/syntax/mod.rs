@@ -36,6 +36,37 @@ mod tests {
     use crate::source::{FileId, SourceFile};
     use crate::vocabulary::Channel;
 
+    #[test]
+    fn names_and_values_spelt_as_the_vocabulary_spells_them_are_borrowed() {
+        use std::borrow::Cow;
+        let parsed = parse(
+            "defaults {\n    skip record creation: yes\n    skip  record creation:  YES\n    append to closed records within: 30 days\n}\n",
+        );
+        let settings: Vec<(bool, bool, String)> = parsed
+            .tree
+            .nodes()
+            .filter_map(|(_, node)| match &node.kind {
+                NodeKind::Setting(stmt) => {
+                    let written = stmt.written_value.as_ref()?;
+                    Some((
+                        matches!(stmt.name.value, Cow::Borrowed(_)),
+                        matches!(written.value, Cow::Borrowed(_)),
+                        written.value.to_string(),
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            settings,
+            [
+                (true, true, "yes".to_owned()),
+                (true, false, "YES".to_owned()),
+                (true, false, "30 days".to_owned())
+            ]
+        );
+    }
+
     fn parse(text: &str) -> ParsedFile {
         parse_file(FileId(0), &SourceFile::from_text("test.crmpol", text))
     }

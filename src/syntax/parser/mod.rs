@@ -26,6 +26,7 @@ use line_parses::LineParses;
 use messages::{miscased_keyword, misplaced};
 use pest::iterators::Pair;
 use setting_lines::SettingLines;
+use std::borrow::Cow;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/crmpol.pest"]
@@ -446,10 +447,17 @@ impl<'a> Builder<'a> {
         let value = key
             .zip(written_value.as_ref())
             .and_then(|(key, written)| key.parse_value(&written.value));
+        let spelt = |fixed: Option<&'static str>, text: String| match fixed {
+            Some(fixed) if fixed == text => Cow::Borrowed(fixed),
+            _ => Cow::Owned(text),
+        };
         let stmt = SettingStmt {
-            name,
+            name: Spanned::new(spelt(key.map(SettingKey::name), name.value), name.span),
             key,
-            written_value,
+            written_value: written_value.map(|written| {
+                let fixed = key.zip(value).and_then(|(key, value)| key.kind().fixed_spelling(value));
+                Spanned::new(spelt(fixed, written.value), written.span)
+            }),
             value,
         };
         self.add(NodeKind::Setting(stmt), span, None);

@@ -506,7 +506,7 @@ fn statement_fingerprints(tree: &SyntaxTree) -> Vec<u64> {
             NodeKind::Queue(decl) => {
                 let place = queue_places.entry(node.parent()).or_insert(0);
                 *place += 1;
-                let names: Vec<&str> = decl.path.iter().map(|name| name.name.as_str()).collect();
+                let names: Vec<&str> = decl.path.iter().map(|name| &*name.name).collect();
                 ("queue", names, *place, node.block().is_some()).hash(&mut hasher);
             }
             NodeKind::Channel(channel) => ("channel", channel.value).hash(&mut hasher),

@@ -318,7 +318,7 @@ fn queue_paths(tree: &SyntaxTree) -> Vec<Option<Vec<String>>> {
         };
         let path = match &node.kind {
             NodeKind::Queue(decl) => inherited.map(|mut path| {
-                path.extend(decl.path.iter().map(|name| name.name.clone()));
+                path.extend(decl.path.iter().map(|name| name.name.to_string()));
                 path
             }),
             NodeKind::Defaults | NodeKind::Unparsed => None,

@@ -204,7 +204,7 @@ impl<'s> Semantics<'s> {
         for parent in parents {
             let found = siblings
                 .iter()
-                .find(|&&id| policy.queue(id).is_some_and(|queue| &queue.name == parent));
+                .find(|&&id| policy.queue(id).is_some_and(|queue| *queue.name == **parent));
             siblings = match found.and_then(|&id| policy.queue(id)) {
                 Some(queue) => &queue.children,
                 None => return Vec::new(),
@@ -229,7 +229,7 @@ impl<'s> Semantics<'s> {
                 };
                 let opened = queue.declarations.iter().filter(|span| elsewhere(span)).count();
                 Completion {
-                    label: queue.name.clone(),
+                    label: queue.name.to_string(),
                     kind: CompletionKind::Queue,
                     detail: Some(match opened {
                         0 => format!("{kind}, not in the policy yet"),

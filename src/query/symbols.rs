@@ -115,7 +115,7 @@ fn symbol(tree: &SyntaxTree, id: NodeId, children: Vec<Symbol>) -> Option<Symbol
         ),
         NodeKind::Defaults => ("defaults".to_owned(), SymbolKind::Defaults, None, node.span),
         NodeKind::Queue(decl) => {
-            let names: Vec<&str> = decl.path.iter().map(|name| name.name.as_str()).collect();
+            let names: Vec<&str> = decl.path.iter().map(|name| &*name.name).collect();
             let selection = match (decl.path.first(), decl.path.last()) {
                 (Some(first), Some(last)) => Span::new(node.span.file, first.span.start, last.span.end),
                 _ => node.span,

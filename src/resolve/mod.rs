@@ -42,7 +42,8 @@ pub struct AssignmentId(pub usize);
 /// A queue of the union tree.
 #[derive(Clone, Debug)]
 pub struct QueueNode {
-    pub name: String,
+    /// Shared with the statements that name it ([`crate::syntax::QueueName`]).
+    pub name: Arc<str>,
     pub parent: Option<QueueId>,
     /// 1 for a top-level queue, one more for each level below.
     pub depth: usize,
@@ -487,7 +488,7 @@ impl ResolvedPolicy {
             let id = siblings
                 .iter()
                 .copied()
-                .find(|&id| self.queue(id).is_some_and(|queue| queue.name == name.as_ref()))?;
+                .find(|&id| self.queue(id).is_some_and(|queue| &*queue.name == name.as_ref()))?;
             siblings = &self.queue(id)?.children;
             found = Some(id);
         }
@@ -499,7 +500,7 @@ impl ResolvedPolicy {
         let mut path = Vec::new();
         let mut current = self.queue(id);
         while let Some(queue) = current {
-            path.push(queue.name.as_str());
+            path.push(&*queue.name);
             current = queue.parent.and_then(|parent| self.queue(parent));
         }
         path.reverse();

@@ -11,6 +11,7 @@ use crate::source::Span;
 use crate::syntax::{NodeKind, NodeRef, QueueName, SyntaxTree};
 use crate::vocabulary::Channel;
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 #[derive(Default)]
 pub(super) struct TreeBuilder {
@@ -48,7 +49,7 @@ impl TreeBuilder {
         let mut pending: Vec<(Option<QueueId>, PathId)> =
             catalog.children(None).iter().rev().map(|&path| (None, path)).collect();
         while let Some((parent, path)) = pending.pop() {
-            let id = self.new_queue(parent, catalog.name(path));
+            let id = self.new_queue(parent, Arc::from(catalog.name(path)));
             if let Some(queue) = self.policy.queues.get_mut(id.0) {
                 queue.catalog = Some(path);
             }
@@ -177,7 +178,7 @@ impl TreeBuilder {
             self.policy
                 .queues
                 .get(id.0)
-                .is_some_and(|queue| queue.parent == parent && queue.name == name)
+                .is_some_and(|queue| queue.parent == parent && *queue.name == *name)
         };
         match self.children_by_name.get(&(parent, name_hash(name))) {
             Some(id) if is_it(id) => Some(*id),
@@ -187,18 +188,18 @@ impl TreeBuilder {
         }
     }
 
-    fn open_queue(&mut self, parent: Option<QueueId>, name: &str, span: Span) -> QueueId {
+    fn open_queue(&mut self, parent: Option<QueueId>, name: &Arc<str>, span: Span) -> QueueId {
         let existing = self.find_queue(parent, name);
-        let id = existing.unwrap_or_else(|| self.new_queue(parent, name));
+        let id = existing.unwrap_or_else(|| self.new_queue(parent, Arc::clone(name)));
         if let Some(queue) = self.policy.queues.get_mut(id.0) {
             push_first_exactly(&mut queue.declarations, span);
         }
         id
     }
 
-    fn new_queue(&mut self, parent: Option<QueueId>, name: &str) -> QueueId {
+    fn new_queue(&mut self, parent: Option<QueueId>, name: Arc<str>) -> QueueId {
         let id = QueueId(self.policy.queues.len());
-        match self.children_by_name.entry((parent, name_hash(name))) {
+        match self.children_by_name.entry((parent, name_hash(&name))) {
             std::collections::hash_map::Entry::Vacant(vacant) => {
                 vacant.insert(id);
             }
@@ -221,7 +222,7 @@ impl TreeBuilder {
             .and_then(|parent| self.policy.queues.get(parent.0))
             .map_or(1, |parent| parent.depth + 1);
         self.policy.queues.push(QueueNode {
-            name: name.to_owned(),
+            name,
             parent,
             depth,
             children: Vec::new(),

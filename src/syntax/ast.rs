@@ -11,6 +11,7 @@ use crate::settings::{SettingKey, SettingValue};
 use crate::source::{FileId, Span, Spanned};
 use crate::vocabulary::{Channel, Crm};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Index of a node in its [`SyntaxTree`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -319,10 +320,12 @@ pub struct QueueDecl {
 }
 
 /// A queue name as written: the unescaped name and the span of the quoted
-/// text, quotes included.
+/// text, quotes included. Shared: a name that many paths repeat (a
+/// department above thousands of queues) is kept once, by the parser and
+/// by the queue tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueueName {
-    pub name: String,
+    pub name: Arc<str>,
     pub span: Span,
 }
 

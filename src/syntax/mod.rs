@@ -37,6 +37,35 @@ mod tests {
     use crate::vocabulary::Channel;
 
     #[test]
+    fn a_queue_name_repeated_across_paths_is_kept_once() {
+        let parsed = parse("queue \"Sales\" / \"A\" {\n}\nqueue \"Sales\" / \"B\" {\n}\nqueue \"Sal\\\"es\" {\n}\n");
+        let paths: Vec<&QueueDecl> = parsed
+            .tree
+            .nodes()
+            .filter_map(|(_, node)| match &node.kind {
+                NodeKind::Queue(decl) => Some(decl),
+                _ => None,
+            })
+            .collect();
+        let [first, second, escaped] = paths.as_slice() else {
+            panic!("three queues expected")
+        };
+        assert!(Arc::ptr_eq(&first.path[0].name, &second.path[0].name));
+        assert!(!Arc::ptr_eq(&first.path[1].name, &second.path[1].name));
+        assert_eq!(&*escaped.path[0].name, "Sal\"es");
+        let trees = [parsed.tree.clone()];
+        let policy = crate::resolve::resolve(&trees, None);
+        let sales = policy
+            .queue_by_path(&["Sales"])
+            .and_then(|id| policy.queue(id))
+            .expect("Sales");
+        assert!(
+            Arc::ptr_eq(&sales.name, &first.path[0].name),
+            "the queue tree shares the name too"
+        );
+    }
+
+    #[test]
     fn names_and_values_spelt_as_the_vocabulary_spells_them_are_borrowed() {
         use std::borrow::Cow;
         let parsed = parse(
@@ -82,7 +111,7 @@ mod tests {
                 NodeKind::Catalog(decl) => format!("catalog {:?}", decl.path.as_ref().map(|p| &p.value)),
                 NodeKind::Defaults => "defaults".to_owned(),
                 NodeKind::Queue(decl) => {
-                    let names: Vec<&str> = decl.path.iter().map(|name| name.name.as_str()).collect();
+                    let names: Vec<&str> = decl.path.iter().map(|name| &*name.name).collect();
                     format!("queue {names:?}")
                 }
                 NodeKind::Channel(channel) => format!("channel {}", channel.value),
@@ -157,7 +186,7 @@ mod tests {
         let NodeKind::Queue(decl) = &queue.kind else {
             panic!("not a queue")
         };
-        assert_eq!(decl.path[0].name, "Sup\"port");
+        assert_eq!(&*decl.path[0].name, "Sup\"port");
         assert_eq!(&text[decl.path[0].span.range()], "\"Sup\\\"port\"");
         let block = queue.block().expect("a block");
         assert_eq!(&text[block.open.range()], "{");
@@ -202,7 +231,7 @@ mod tests {
             .tree
             .roots()
             .filter_map(|(_, node)| match &node.kind {
-                NodeKind::Queue(decl) => Some(decl.path.iter().map(|name| name.name.clone()).collect()),
+                NodeKind::Queue(decl) => Some(decl.path.iter().map(|name| name.name.to_string()).collect()),
                 _ => None,
             })
             .collect();

@@ -23,7 +23,7 @@ pub fn parse_queue_path(text: &str) -> Result<Vec<String>, String> {
     let only = statements.next().filter(|_| statements.next().is_none());
     match only {
         Some((_, node)) if node.block().is_none() && parsed.tree.comments.is_empty() => match &node.kind {
-            NodeKind::Queue(decl) => Ok(decl.path.iter().map(|name| name.name.clone()).collect()),
+            NodeKind::Queue(decl) => Ok(decl.path.iter().map(|name| name.name.to_string()).collect()),
             _ => Err(not_only_a_path()),
         },
         _ => Err(not_only_a_path()),

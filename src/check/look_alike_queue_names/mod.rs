@@ -75,7 +75,7 @@ impl CheckRule for LookAlikeQueueNames {
                     Some((queue, *queue.declarations.first()?))
                 })
                 .collect();
-            let names: Vec<&str> = named.iter().map(|(queue, _)| queue.name.as_str()).collect();
+            let names: Vec<&str> = named.iter().map(|(queue, _)| &*queue.name).collect();
             for pair in look_alike_pairs(&names) {
                 let (Some(&(earlier, there)), Some(&(later, here))) = (named.get(pair.earlier), named.get(pair.later))
                 else {

@@ -242,6 +242,7 @@ struct Builder<'a> {
     line_indentation: usize,
     /// Blocks reported as never closed, at the end or by indentation.
     unclosed_blocks: usize,
+    names: names::SharedNames,
 }
 
 /// A block waiting for its `}`.
@@ -268,6 +269,7 @@ impl<'a> Builder<'a> {
             block_ends,
             line_indentation: 0,
             unclosed_blocks: 0,
+            names: names::SharedNames::default(),
         }
     }
 

@@ -5,6 +5,31 @@ use super::{BlockStart, Builder, Line, Rule};
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::syntax::ast::QueueName;
 use pest::iterators::Pair;
+use rustc_hash::FxHashSet;
+use std::sync::Arc;
+
+/// Queue names read so far, each kept once: the names above the leaves
+/// repeat in every path through them.
+#[derive(Default)]
+pub(super) struct SharedNames(FxHashSet<Arc<str>>);
+
+impl SharedNames {
+    /// Names kept at most: most names past the first thousands are leaves
+    /// named once, which sharing would not save anything on.
+    const CAPACITY: usize = 16_384;
+
+    /// `name`, shared with its earlier uses.
+    pub(super) fn share(&mut self, name: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(name) {
+            return Arc::clone(shared);
+        }
+        let name: Arc<str> = Arc::from(name);
+        if self.0.len() < Self::CAPACITY {
+            self.0.insert(Arc::clone(&name));
+        }
+        name
+    }
+}
 
 impl Builder<'_> {
     /// A well-formed quoted name: unescapes it and reports empty names and
@@ -13,7 +38,13 @@ impl Builder<'_> {
         let span = self.trimmed_span(pair);
         let quoted = self.text(pair);
         let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
-        let name = self.unescape(inner, span.start + 1);
+        // Printable ASCII without a backslash, as most names are: nothing to
+        // report or resolve, and the name is shared with its earlier uses.
+        let name = if inner.bytes().all(|byte| (b' '..=b'~').contains(&byte) && byte != b'\\') {
+            self.names.share(inner)
+        } else {
+            Arc::from(self.unescape(inner, span.start + 1))
+        };
         if name.is_empty() {
             self.diagnostics.push(
                 Diagnostic::new(Code::E0008, "queue name is empty")
@@ -29,11 +60,6 @@ impl Builder<'_> {
     /// is reported too (E0008): a queue in the portal has no such name, and
     /// printed raw it could clear a terminal or reorder what a reviewer sees.
     fn unescape(&mut self, inner: &str, inner_start: usize) -> String {
-        // Printable ASCII without a backslash, as most names are: nothing to
-        // report or resolve.
-        if inner.bytes().all(|byte| (b' '..=b'~').contains(&byte) && byte != b'\\') {
-            return inner.to_owned();
-        }
         self.report_hidden_characters(inner, inner_start);
         let mut name = String::with_capacity(inner.len());
         let mut chars = inner.char_indices();
@@ -119,7 +145,7 @@ impl Builder<'_> {
         let name = self.unescape(name_text, open + 1);
         RecoveredName {
             name: QueueName {
-                name,
+                name: Arc::from(name),
                 span: self.span(open, open + 1 + name_text.len()),
             },
             block,
@@ -172,7 +198,10 @@ impl Builder<'_> {
             self.unescape(second, second_start)
         );
         Some(RecoveredName {
-            name: QueueName { name, span: name_span },
+            name: QueueName {
+                name: Arc::from(name),
+                span: name_span,
+            },
             statement_end: Some(block.map_or(name_span.end, |block| block.span.end)),
             block,
         })

@@ -121,8 +121,6 @@ fn is_whole_queue_header(line: &Pair<'_, Rule>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{FileId, SourceFile};
-    use crate::syntax::{ParsedFile, parse_file};
 
     fn shape_of(text: &str) -> Option<String> {
         let mut shape = Vec::new();
@@ -173,20 +171,7 @@ mod tests {
     /// The statement and diagnostics of `header` when it is read after a
     /// line of `before`, as the file's second line.
     fn second_line(before: &str, header: &str) -> (String, Vec<String>) {
-        let text = format!("{before}\n{header}\n");
-        let ParsedFile { tree, diagnostics } = parse_file(FileId(0), &SourceFile::from_text("t.crmpol", text));
-        let start = before.len() + 1;
-        let node = tree
-            .nodes()
-            .find(|(_, node)| node.span.start == start)
-            .map(|(_, node)| format!("{:?} {:?} {:?}", node.kind, node.span, node.block()))
-            .unwrap_or_default();
-        let diagnostics = diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.labels.iter().any(|label| label.span.start >= start))
-            .map(|diagnostic| format!("{diagnostic:?}"))
-            .collect();
-        (node, diagnostics)
+        super::super::read_from(&format!("{before}\n{header}\n"), before.len() + 1)
     }
 
     /// `header` with every byte between quotes replaced by `p`: a line of

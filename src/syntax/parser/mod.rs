@@ -633,3 +633,22 @@ struct BlockStart {
     /// `{}`: opened and closed on the same line.
     empty: bool,
 }
+
+/// For the tests of the readings reused line to line: the first statement
+/// of `text` starting at `start` or later, and the diagnostics pointing
+/// there or later, as text to compare.
+#[cfg(test)]
+fn read_from(text: &str, start: usize) -> (String, Vec<String>) {
+    let ParsedFile { tree, diagnostics } = parse_file(FileId(0), &SourceFile::from_text("t.crmpol", text));
+    let node = tree
+        .nodes()
+        .find(|(_, node)| node.span.start >= start)
+        .map(|(_, node)| format!("{:?} {:?} {:?} {:?}", node.kind, node.span, node.block(), node.parent()))
+        .unwrap_or_default();
+    let diagnostics = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.labels.iter().any(|label| label.span.start >= start))
+        .map(|diagnostic| format!("{diagnostic:?}"))
+        .collect();
+    (node, diagnostics)
+}

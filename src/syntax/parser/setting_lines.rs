@@ -71,24 +71,9 @@ fn moved(span: Span, by: usize) -> Span {
 #[cfg(test)]
 mod tests {
     use crate::source::{FileId, SourceFile};
-    use crate::syntax::{ParsedFile, parse_file};
+    use crate::syntax::parse_file;
 
-    /// The statement on the line starting at `start`, and the diagnostics
-    /// pointing at that line or later.
-    fn read_at(text: &str, start: usize) -> (String, Vec<String>) {
-        let ParsedFile { tree, diagnostics } = parse_file(FileId(0), &SourceFile::from_text("t.crmpol", text));
-        let node = tree
-            .nodes()
-            .find(|(_, node)| node.span.start >= start)
-            .map(|(_, node)| format!("{:?} {:?} {:?} {:?}", node.kind, node.span, node.block(), node.parent()))
-            .unwrap_or_default();
-        let diagnostics = diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.labels.iter().any(|label| label.span.start >= start))
-            .map(|diagnostic| format!("{diagnostic:?}"))
-            .collect();
-        (node, diagnostics)
-    }
+    use super::super::read_from as read_at;
 
     /// Independent of the cache: a setting line read a second time (so from
     /// the first reading) becomes the same statement, with the same

@@ -189,6 +189,13 @@ fn joined(items: &[String], conjunction: &str) -> String {
     }
 }
 
+/// Text written to memory as bytes (a report made by a writer), as a
+/// string: it is UTF-8, since every writer of crmpol writes text; should a
+/// byte not be, it is replaced rather than lost.
+pub fn from_written(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,7 +27,7 @@ pub fn check(options: &CommonOptions, request: FixRequest) -> CommandOutput {
     let mut report = Vec::new();
     let mut output = check_to(options, request, &mut report);
     if !report.is_empty() {
-        output.stdout = String::from_utf8_lossy(&report).into_owned();
+        output.stdout = crate::text::from_written(report);
     }
     output
 }
@@ -53,7 +53,7 @@ pub fn check_to(options: &CommonOptions, request: FixRequest, stdout: &mut dyn s
 /// The report of a check. The syntax trees and the resolved policy are let
 /// go of first: the report needs only the diagnostics and the sources, and
 /// on a large policy set the trees and the policy are most of the memory in
-/// use, which the report's text can then reuse.
+/// use, which the report's own work can then reuse.
 fn report_findings(
     snapshot: std::sync::Arc<crate::workspace::Snapshot>,
     sources: &SourceSet,

@@ -144,7 +144,7 @@ fn report(findings: &Findings<'_>, sources: &SourceSet, options: &CommonOptions)
     let mut bytes = Vec::new();
     // Writing to memory cannot fail, and every format writes UTF-8.
     let _ = write_report(findings, sources, options, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    crate::text::from_written(bytes)
 }
 
 /// [`report`], written to `out` as it is made.

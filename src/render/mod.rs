@@ -137,7 +137,7 @@ pub fn render(
     let mut bytes = Vec::new();
     // Writing to memory cannot fail, and every format writes UTF-8.
     let _ = write(diagnostics, suppressed, sources, format, options, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    crate::text::from_written(bytes)
 }
 
 /// [`render`], written to `out`. The `json` format is written a line at a

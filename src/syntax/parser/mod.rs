@@ -263,7 +263,7 @@ impl<'a> Builder<'a> {
             line_text: None,
             // A statement per line at most: reserved up front, since growing
             // by doubling would copy every node of a large file several times.
-            tree: SyntaxTree::with_capacity(file, line_feeds(source.text.as_bytes()) + 1),
+            tree: SyntaxTree::with_capacity(file, source.line_count()),
             diagnostics: Vec::new(),
             open_blocks: Vec::new(),
             block_ends,
@@ -283,17 +283,25 @@ impl<'a> Builder<'a> {
     where
         'a: 'p,
     {
-        let span = pair.as_span();
+        self.text_at(pair.as_span())
+    }
+
+    /// [`Builder::text`] for a pair's span, found once by the caller.
+    fn text_at<'p>(&self, span: pest::Span<'p>) -> &'p str
+    where
+        'a: 'p,
+    {
         self.line_text
             .and_then(|line| line.get(span.start()..span.end()))
-            .unwrap_or_else(|| pair.as_str())
+            .unwrap_or_else(|| span.as_str())
     }
 
     /// The file span of a pair, without trailing blanks (spaces and tabs
     /// only: any other character is part of what was written).
     fn trimmed_span(&self, pair: &Pair<'_, Rule>) -> Span {
-        let start = self.base + pair.as_span().start();
-        self.span(start, start + crate::text::trim_end_blanks(self.text(pair)).len())
+        let span = pair.as_span();
+        let start = self.base + span.start();
+        self.span(start, start + crate::text::trim_end_blanks(self.text_at(span)).len())
     }
 
     fn block_start(&self, pair: &Pair<'_, Rule>) -> BlockStart {
@@ -619,11 +627,6 @@ impl<'a> Builder<'a> {
             diagnostics: self.diagnostics,
         }
     }
-}
-
-/// How many line feeds a text holds.
-fn line_feeds(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&byte| byte == b'\n').count()
 }
 
 /// The opening of a block as found on a statement's line.

@@ -175,7 +175,7 @@ impl Edit {
     }
 
     pub fn insert(at: Span, text: impl Into<String>) -> Edit {
-        Edit::replace(Span::new(at.file, at.start, at.start), text)
+        Edit::replace(Span::new(at.file(), at.start(), at.start()), text)
     }
 }
 
@@ -322,13 +322,13 @@ impl Diagnostic {
     /// position, then code; those without a place first.
     pub fn reading_key(&self) -> (Option<(FileId, usize, usize)>, Code) {
         let span = self.primary_span();
-        (span.map(|span| (span.file, span.start, span.end)), self.code)
+        (span.map(|span| (span.file(), span.start(), span.end())), self.code)
     }
 }
 
 /// Puts diagnostics in reading order: by file, then position, then code.
 pub fn sort_for_reading(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(Diagnostic::reading_key);
+    diagnostics.sort_by_cached_key(Diagnostic::reading_key);
 }
 
 /// Counts of errors and warnings.

@@ -104,8 +104,8 @@ pub fn is_canonical(source: &SourceFile, options: FormatOptions) -> bool {
 
 fn indented_canonically(tree: &SyntaxTree, source: &SourceFile) -> bool {
     tree.nodes().zip(statement_depths(tree)).all(|((_, node), depth)| {
-        let line_start = source.line_start(source.line_of(node.span.start)).unwrap_or(0);
-        node.span.start - line_start == depth * INDENT.len()
+        let line_start = source.line_start(source.line_of(node.span.start())).unwrap_or(0);
+        node.span.start() - line_start == depth * INDENT.len()
     })
 }
 
@@ -131,7 +131,7 @@ fn refuse_control_characters(tree: &SyntaxTree, source: &SourceFile) -> Result<(
     for (_, node) in tree.nodes() {
         let statement = source.slice(node.span);
         if let Some(c) = statement.chars().find(|&c| c != '\t' && crate::text::is_control(c)) {
-            let line = source.line_column(node.span.start).line;
+            let line = source.line_column(node.span.start()).line;
             return Err(FormatError::Refused(format!(
                 "line {line} holds {}; correct it (`crmpol check` says how) and format again",
                 crate::text::describe_char(c)
@@ -154,17 +154,17 @@ fn refuse_if_too_large(tree: &SyntaxTree, source: &SourceFile) -> Result<(), For
         } else {
             1
         };
-        estimate = estimate.saturating_add(depth * INDENT.len() + node.span.end - node.span.start + braces);
+        estimate = estimate.saturating_add(depth * INDENT.len() + node.span.end() - node.span.start() + braces);
     }
     // A comment is at most one level deeper than the statement before it.
-    let starts: Vec<usize> = tree.nodes().map(|(_, node)| node.span.start).collect();
+    let starts: Vec<usize> = tree.nodes().map(|(_, node)| node.span.start()).collect();
     for comment in &tree.comments {
-        let before = starts.partition_point(|&start| start <= comment.start);
+        let before = starts.partition_point(|&start| start <= comment.start());
         let depth = before
             .checked_sub(1)
             .and_then(|index| depths.get(index))
             .map_or(0, |depth| depth + 1);
-        estimate = estimate.saturating_add(depth * INDENT.len() + comment.end - comment.start + 2);
+        estimate = estimate.saturating_add(depth * INDENT.len() + comment.end() - comment.start() + 2);
     }
     let limit = MAX_FORMATTED_BYTES.max(source.text.len().saturating_mul(MAX_GROWTH));
     if estimate <= limit {
@@ -208,18 +208,18 @@ impl Trivia {
         let mut statement_at: HashMap<usize, NodeId> = HashMap::new();
         let mut close_at: HashMap<usize, NodeId> = HashMap::new();
         for (id, node) in tree.nodes() {
-            let line = line_of(node.span.start);
+            let line = line_of(node.span.start());
             statement_at.insert(line, id);
             if let Some(close) = node.block().and_then(|block| block.close)
-                && line_of(close.start) != line
+                && line_of(close.start()) != line
             {
-                close_at.insert(line_of(close.start), id);
+                close_at.insert(line_of(close.start()), id);
             }
         }
         let comment_at: HashMap<usize, String> = tree
             .comments
             .iter()
-            .map(|span| (line_of(span.start), source.slice(*span).trim_end().to_owned()))
+            .map(|span| (line_of(span.start()), source.slice(*span).trim_end().to_owned()))
             .collect();
 
         let mut trivia = Trivia::default();

@@ -108,7 +108,7 @@ impl Analysis {
         declarations.first().is_some_and(|first| {
             declarations
                 .iter()
-                .any(|other| other.span.file != first.span.file || other.crm != first.crm)
+                .any(|other| other.span.file() != first.span.file() || other.crm != first.crm)
         })
     }
 

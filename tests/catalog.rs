@@ -38,8 +38,8 @@ fn catalog_of(name: &str) -> Catalog {
 fn outline(source: &SourceFile, read: &CatalogRead) -> String {
     let mut out = String::new();
     let place = |span: crmpol::Span| {
-        let start = source.line_column(span.start);
-        let end = source.line_column(span.end);
+        let start = source.line_column(span.start());
+        let end = source.line_column(span.end());
         format!("{}:{}-{}:{}", start.line, start.column, end.line, end.column)
     };
     for problem in &read.problems {
@@ -376,8 +376,8 @@ fn every_prefix_of_every_fixture_reads_without_panic_and_spans_fit() {
             for problem in &read.problems {
                 let spans = std::iter::once(problem.span).chain(problem.related.iter().map(|(span, _)| *span));
                 for span in spans {
-                    assert!(span.start <= span.end && span.end <= prefix.len(), "{span:?}");
-                    assert!(prefix.is_char_boundary(span.start) && prefix.is_char_boundary(span.end));
+                    assert!(span.start() <= span.end() && span.end() <= prefix.len(), "{span:?}");
+                    assert!(prefix.is_char_boundary(span.start()) && prefix.is_char_boundary(span.end()));
                 }
             }
         }

@@ -743,8 +743,8 @@ fn fmt_keeps_what_allow_comments_silence() {
             .suppressed
             .iter()
             .map(|suppressed| {
-                let by = sources.get(suppressed.by.file).map(|file| {
-                    let line = file.line_of(suppressed.by.start);
+                let by = sources.get(suppressed.by.file()).map(|file| {
+                    let line = file.line_of(suppressed.by.start());
                     let range = file.line_range(line).unwrap_or_default();
                     file.text[range].trim().to_owned()
                 });

@@ -343,22 +343,22 @@ fn entries_about(analysis: &Analysis, sources: &SourceSet, diagnostic: &crmpol::
             .collect();
     }
     let prefix = diagnostic.primary_span().and_then(|span| {
-        let tree = analysis.trees.get(span.file.0)?;
-        let source = sources.get(span.file)?;
+        let tree = analysis.trees.get(span.file().0)?;
+        let source = sources.get(span.file())?;
         let paths = queue_paths(tree);
         let mut innermost: Option<(usize, usize)> = None;
         for (id, node) in tree.nodes() {
             let end = node
                 .block()
                 .and_then(|block| block.close)
-                .map_or(node.span.end, |close| close.end)
+                .map_or(node.span.end(), |close| close.end())
                 .max(
                     source
-                        .line_range(source.line_of(node.span.start))
+                        .line_range(source.line_of(node.span.start()))
                         .map_or(0, |range| range.end),
                 );
-            if node.span.start <= span.start && span.start <= end && matches!(node.kind, NodeKind::Queue(_)) {
-                innermost = Some((id.0, node.span.start));
+            if node.span.start() <= span.start() && span.start() <= end && matches!(node.kind, NodeKind::Queue(_)) {
+                innermost = Some((id.0, node.span.start()));
             }
         }
         innermost.and_then(|(id, _)| paths.get(id).cloned().flatten())

@@ -79,8 +79,8 @@ fn on_lines(analysis: &Analysis, sources: &SourceSet, lines: &std::collections::
         .filter_map(|d| d.primary_span())
         .filter(|span| {
             sources
-                .get(span.file)
-                .is_some_and(|file| lines.contains(&(span.file.0, file.line_column(span.start).line)))
+                .get(span.file())
+                .is_some_and(|file| lines.contains(&(span.file().0, file.line_column(span.start()).line)))
         })
         .count()
 }
@@ -109,8 +109,8 @@ fn a_fix_leaves_fewer_errors_on_the_lines_it_edits() {
                     .iter()
                     .filter_map(|edit| {
                         Some((
-                            edit.span.file.0,
-                            sources.get(edit.span.file)?.line_column(edit.span.start).line,
+                            edit.span.file().0,
+                            sources.get(edit.span.file())?.line_column(edit.span.start()).line,
                         ))
                     })
                     .collect();

@@ -19,9 +19,9 @@ fn every_mistake_in_both_files_is_reported_once_at_its_line() {
         .iter()
         .map(|diagnostic| {
             let span = diagnostic.primary_span().expect("located");
-            let file = sources.get(span.file).expect("known file");
+            let file = sources.get(span.file()).expect("known file");
             let name = file.name.rsplit('/').next().unwrap_or_default().to_owned();
-            (name, file.line_column(span.start).line, diagnostic.code.as_str())
+            (name, file.line_column(span.start()).line, diagnostic.code.as_str())
         })
         .collect();
     let expected = [
@@ -69,8 +69,8 @@ fn fixes_outline(sources: &crmpol::SourceSet, analysis: &crmpol::Analysis) -> St
             };
             out.push_str(&format!("{} ({automatic}): {}\n", diagnostic.code, fix.description));
             for edit in &fix.edits {
-                let file = sources.get(edit.span.file).expect("file");
-                let at = file.line_column(edit.span.start);
+                let file = sources.get(edit.span.file()).expect("file");
+                let at = file.line_column(edit.span.start());
                 let removed = &file.text[edit.span.range()];
                 out.push_str(&format!(
                     "    {}:{}:{}: replace {removed:?} with {:?}\n",
@@ -97,7 +97,7 @@ fn a_typo_does_not_hide_an_impossible_combination_further_down() {
         .map(|d| {
             let span = d.primary_span().expect("located");
             (
-                sources.get(span.file).expect("file").line_column(span.start).line,
+                sources.get(span.file()).expect("file").line_column(span.start()).line,
                 d.code.as_str(),
             )
         })
@@ -113,7 +113,7 @@ fn errors_of(text: &str) -> Vec<(usize, usize, String)> {
         .iter()
         .map(|d| {
             let span = d.primary_span().expect("located");
-            let at = sources.get(span.file).expect("file").line_column(span.start);
+            let at = sources.get(span.file()).expect("file").line_column(span.start());
             (at.line, at.column, d.message.clone())
         })
         .collect()

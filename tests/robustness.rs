@@ -21,14 +21,14 @@ fn assert_well_formed(sources: &SourceSet, analysis: &Analysis) {
     for diagnostic in &analysis.diagnostics {
         assert!(!diagnostic.labels.is_empty(), "{}: no label", diagnostic.message);
         for label in &diagnostic.labels {
-            let file = sources.get(label.span.file).expect("label in a known file");
+            let file = sources.get(label.span.file()).expect("label in a known file");
             let span = label.span;
             assert!(
-                span.start <= span.end && span.end <= file.text.len(),
+                span.start() <= span.end() && span.end() <= file.text.len(),
                 "{span:?} outside the file"
             );
             assert!(
-                file.text.is_char_boundary(span.start) && file.text.is_char_boundary(span.end),
+                file.text.is_char_boundary(span.start()) && file.text.is_char_boundary(span.end()),
                 "{span:?}"
             );
         }

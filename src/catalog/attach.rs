@@ -168,7 +168,7 @@ pub fn request<'a>(
     }
     let (span, written) = declarations(trees).next()?;
     let written = Path::new(written?);
-    let (path, name) = locate(span.file)?;
+    let (path, name) = locate(span.file())?;
     let beside = |file: &str| {
         Path::new(file)
             .parent()

@@ -51,7 +51,7 @@ pub struct CatalogRead {
 pub fn read_catalog(file: FileId, text: &str) -> CatalogRead {
     let (menus, mut problems) = read::read_menus(file, text);
     let catalog = tree::build(file, text, menus, &mut problems);
-    problems.sort_by_key(|problem| (problem.span.start, problem.span.end));
+    problems.sort_by_key(|problem| (problem.span.start(), problem.span.end()));
     let catalog = if problems.is_empty() { catalog } else { None };
     CatalogRead { catalog, problems }
 }

@@ -89,7 +89,7 @@ fn blocks_outside(
                 node: id,
             };
             let whole = node.block().and_then(|block| block.close).map_or(node.span, |close| {
-                crate::source::Span::new(node.span.file, node.span.start, close.end)
+                crate::source::Span::new(node.span.file(), node.span.start(), close.end())
             });
             Diagnostic::new(Code::W0301, format!("the `{channel}` block of {owner} never applies"))
                 .with_primary(node.span, format!("no {} here", plural(channel)))

@@ -23,7 +23,7 @@ impl CheckRule for DuplicateCatalog {
                     .with_primary(extra, "declared again here")
                     .with_secondary(first, "first declared here, and this one counts");
                 let remove_this = remove_line(context.sources, extra);
-                if path == first_path && extra.file == first.file {
+                if path == first_path && extra.file() == first.file() {
                     diagnostic
                         .with_help("remove this one: a policy set declares its catalog once")
                         .with_fix(Fix::safe("remove the repeated declaration", vec![remove_this]))

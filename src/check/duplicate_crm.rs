@@ -22,7 +22,7 @@ impl CheckRule for DuplicateCrm {
                     .with_primary(extra.span, "declared again here")
                     .with_secondary(first.span, "first declared here");
                 let remove_this = remove_line(context.sources, extra.span);
-                if extra.crm == first.crm && extra.span.file == first.span.file {
+                if extra.crm == first.crm && extra.span.file() == first.span.file() {
                     diagnostic
                         .with_help("remove this one: the policy set declares its CRM once")
                         .with_fix(Fix::safe("remove the repeated declaration", vec![remove_this]))

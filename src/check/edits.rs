@@ -15,7 +15,7 @@ const INDENT: &str = "    ";
 /// Removes the lines of a statement, with their line ending.
 pub fn remove_line(sources: &SourceSet, statement: Span) -> Edit {
     let lines = sources
-        .get(statement.file)
+        .get(statement.file())
         .map_or(statement, |file| file.full_lines(statement));
     Edit::delete(lines)
 }
@@ -39,10 +39,10 @@ pub fn remove_statement(context: &CheckContext<'_>, statement: NodeRef, span: Sp
         let close = block.close?;
         let alone = tree.children(parent_id).count() == 1;
         let close_line_end = source
-            .line_range(source.line_of(close.start))
-            .map_or(close.end, |range| range.end);
-        let no_comment = !tree.has_comment_in(block.open.end, close_line_end);
-        (alone && no_comment).then(|| Edit::replace(Span::new(statement.file, block.open.start, close.end), "{}"))
+            .line_range(source.line_of(close.start()))
+            .map_or(close.end(), |range| range.end);
+        let no_comment = !tree.has_comment_in(block.open.end(), close_line_end);
+        (alone && no_comment).then(|| Edit::replace(Span::new(statement.file, block.open.start(), close.end()), "{}"))
     })();
     closed_up.unwrap_or_else(|| remove_line(context.sources, span))
 }
@@ -106,36 +106,36 @@ fn into_block(
     lines: &[String],
 ) -> Option<Vec<Edit>> {
     let node = tree.node(parent)?;
-    let file = node.span.file;
+    let file = node.span.file();
     let eol = source.line_ending();
-    let owner_indent = source.indentation_at(node.span.start).to_owned();
+    let owner_indent = source.indentation_at(node.span.start()).to_owned();
     let Some(block) = node.block() else {
         // A leaf written `queue "A"`: give it a block, after any comment on
         // its line.
         let inner = indented(lines, &format!("{owner_indent}{INDENT}"), eol);
         let line_end = source
-            .line_range(source.line_of(node.span.start))
-            .map_or(node.span.end, |range| range.end);
+            .line_range(source.line_of(node.span.start()))
+            .map_or(node.span.end(), |range| range.end);
         let close = format!("{eol}{inner}{owner_indent}}}");
         // One edit when nothing stands between the statement and the line's
         // end: two insertions at one point would leave their order open.
-        if line_end == node.span.end {
+        if line_end == node.span.end() {
             return Some(vec![Edit::insert(
                 Span::new(file, line_end, line_end),
                 format!(" {{{close}"),
             )]);
         }
         return Some(vec![
-            Edit::insert(Span::new(file, node.span.end, node.span.end), " {"),
+            Edit::insert(Span::new(file, node.span.end(), node.span.end()), " {"),
             Edit::insert(Span::new(file, line_end, line_end), close),
         ]);
     };
     let close = block.close?;
-    if source.line_of(block.open.start) == source.line_of(close.start) {
+    if source.line_of(block.open.start()) == source.line_of(close.start()) {
         // `{}` on the statement's line: open it up.
         let inner = indented(lines, &format!("{owner_indent}{INDENT}"), eol);
         return Some(vec![Edit::replace(
-            Span::new(file, block.open.start, close.end),
+            Span::new(file, block.open.start(), close.end()),
             format!("{{{eol}{inner}{owner_indent}}}"),
         )]);
     }
@@ -143,20 +143,22 @@ fn into_block(
     let indent = children
         .first()
         .map_or(format!("{owner_indent}{INDENT}"), |(_, child)| {
-            source.indentation_at(child.span.start).to_owned()
+            source.indentation_at(child.span.start()).to_owned()
         });
     let text = indented(lines, &indent, eol);
     let before = children.iter().find(|(_, child)| child.kind.canonical_rank() > rank);
     let at = match (before, children.last()) {
-        (Some((_, child)), _) => first_line_of_comments_above(source, child.span.start),
+        (Some((_, child)), _) => first_line_of_comments_above(source, child.span.start()),
         (None, Some((_, last))) => {
             let end = last
                 .block()
                 .and_then(|block| block.close)
-                .map_or(last.span.end, |close| close.end);
+                .map_or(last.span.end(), |close| close.end());
             source.line_start(source.line_of(end) + 1).unwrap_or(source.text.len())
         }
-        (None, None) => source.line_start(source.line_of(close.start)).unwrap_or(close.start),
+        (None, None) => source
+            .line_start(source.line_of(close.start()))
+            .unwrap_or(close.start()),
     };
     Some(vec![Edit::insert(Span::new(file, at, at), text)])
 }

@@ -149,7 +149,7 @@ fn crm_named_in(written: &str) -> Option<Crm> {
 }
 
 fn end_of(statement: Span) -> Span {
-    Span::new(statement.file, statement.end, statement.end)
+    Span::new(statement.file(), statement.end(), statement.end())
 }
 
 /// "`yes` or `no`", "`option 1`, `option 2` or `option 3`".

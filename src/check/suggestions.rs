@@ -34,13 +34,13 @@ pub fn did_you_mean<S: AsRef<str>>(
     }
     if let Some((meant, comment_at)) = slash_comment(raw, candidates) {
         let comment = text::quoted(&raw[comment_at + 2..]);
-        let start = written.span.start + comment_at;
+        let start = written.span.start() + comment_at;
         let diagnostic = diagnostic
             .with_help(format!("comments start with `#`: write `{meant} #{comment}`"))
             .with_fix(Fix::safe(
                 "start the comment with `#`",
                 vec![Edit::replace(
-                    crate::source::Span::new(written.span.file, start, start + 2),
+                    crate::source::Span::new(written.span.file(), start, start + 2),
                     "#",
                 )],
             ));

@@ -309,8 +309,8 @@ fn queue_cause(side: &Side<'_>, queue: QueueId, kind: CauseKind, on_after: bool)
 /// Where a span is; `whole_line`: show the span's line, trimmed, rather than
 /// the span itself (a queue name stands for its statement).
 fn place_of(side: &Side<'_>, span: Span, whole_line: bool) -> Option<Place> {
-    let file = side.sources.get(span.file)?;
-    let line = file.line_of(span.start);
+    let file = side.sources.get(span.file())?;
+    let line = file.line_of(span.start());
     let text = if whole_line {
         file.line_range(line)
             .map(|range| file.text.get(range).unwrap_or_default())?

@@ -4,7 +4,7 @@ use super::{CommandOutput, ExitStatus, plural, unified_diff};
 use crate::diagnostic::Diagnostic;
 use crate::format::{self, FormatError, FormatOptions};
 use crate::render::{self, MessageFormat, RenderOptions};
-use crate::source::{FileId, SourceFile, SourceSet};
+use crate::source::{FileId, SourceFile, SourceSet, Span};
 use crate::write;
 use std::path::{Path, PathBuf};
 
@@ -182,7 +182,7 @@ fn format_set(sources: &SourceSet, options: FormatOptions) -> Result<FormattedSe
             Ok(text) => formatted.texts.push(Some(text)),
             Err(FormatError::Syntax(mut diagnostics)) => {
                 for label in diagnostics.iter_mut().flat_map(|d| d.labels.iter_mut()) {
-                    label.span.file = id;
+                    label.span = Span::new(id, label.span.start(), label.span.end());
                 }
                 formatted.syntax_errors.extend(diagnostics);
                 formatted.texts.push(None);

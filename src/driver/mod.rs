@@ -190,7 +190,7 @@ pub fn summary(findings: &Findings<'_>, files_checked: usize) -> String {
     let tally = Tally::of(diagnostics);
     let mut files: Vec<_> = diagnostics
         .iter()
-        .filter_map(|d| d.primary_span().map(|span| span.file))
+        .filter_map(|d| d.primary_span().map(|span| span.file()))
         .collect();
     files.sort();
     files.dedup();

@@ -11,27 +11,27 @@ use std::collections::BTreeMap;
 pub fn apply_edits(sources: &SourceSet, edits: &[Edit]) -> Vec<(FileId, String)> {
     let mut by_file: BTreeMap<FileId, Vec<&Edit>> = BTreeMap::new();
     for edit in edits {
-        by_file.entry(edit.span.file).or_default().push(edit);
+        by_file.entry(edit.span.file()).or_default().push(edit);
     }
     let mut changed = Vec::with_capacity(by_file.len());
     for (file_id, mut edits) in by_file {
         let Some(file) = sources.get(file_id) else { continue };
-        edits.sort_by_key(|edit| (edit.span.start, edit.span.end));
+        edits.sort_by_key(|edit| (edit.span.start(), edit.span.end()));
         let text = &file.text;
         let mut out = String::with_capacity(text.len());
         let mut copied_to = 0;
         for edit in edits {
-            let fits = edit.span.start >= copied_to
-                && edit.span.end <= text.len()
-                && edit.span.start <= edit.span.end
-                && text.is_char_boundary(edit.span.start)
-                && text.is_char_boundary(edit.span.end);
+            let fits = edit.span.start() >= copied_to
+                && edit.span.end() <= text.len()
+                && edit.span.start() <= edit.span.end()
+                && text.is_char_boundary(edit.span.start())
+                && text.is_char_boundary(edit.span.end());
             if !fits {
                 continue;
             }
-            out.push_str(&text[copied_to..edit.span.start]);
+            out.push_str(&text[copied_to..edit.span.start()]);
             out.push_str(&edit.replacement);
-            copied_to = edit.span.end;
+            copied_to = edit.span.end();
         }
         out.push_str(&text[copied_to..]);
         changed.push((file_id, out));
@@ -51,30 +51,32 @@ impl TakenEdits {
     /// same place (their order would be a guess), unless they are the same
     /// edit.
     pub fn collides(&self, edit: &Edit) -> bool {
-        let file = edit.span.file;
-        let key = (file, edit.span.start, edit.span.end);
+        let file = edit.span.file();
+        let key = (file, edit.span.start(), edit.span.end());
         if self.by_start.get(&key) == Some(edit) {
             return false;
         }
         let clash = |other: &Edit| {
             let (a, b) = (edit.span, other.span);
-            let overlap = a.start < b.end && b.start < a.end;
-            let same_point = a.start == b.start && (a.start == a.end || b.start == b.end);
+            let overlap = a.start() < b.end() && b.start() < a.end();
+            let same_point = a.start() == b.start() && (a.start() == a.end() || b.start() == b.end());
             overlap || same_point
         };
         let before = self.by_start.range(..=key).next_back().map(|(_, other)| other);
         let after = self
             .by_start
-            .range((file, edit.span.start, 0)..)
+            .range((file, edit.span.start(), 0)..)
             .map(|(_, other)| other)
-            .take_while(|other| other.span.file == file && other.span.start <= edit.span.end.max(edit.span.start))
+            .take_while(|other| {
+                other.span.file() == file && other.span.start() <= edit.span.end().max(edit.span.start())
+            })
             .any(clash);
-        before.is_some_and(|other| other.span.file == file && clash(other)) || after
+        before.is_some_and(|other| other.span.file() == file && clash(other)) || after
     }
 
     pub fn insert(&mut self, edit: &Edit) {
         self.by_start
-            .insert((edit.span.file, edit.span.start, edit.span.end), edit.clone());
+            .insert((edit.span.file(), edit.span.start(), edit.span.end()), edit.clone());
     }
 
     /// The edits in file and position order.
@@ -94,7 +96,7 @@ pub fn map_through(positions: &mut [usize], edits: &[Edit]) {
     let mut next = 0;
     for position in positions.iter_mut() {
         while let Some(edit) = edits.get(next) {
-            let (start, end) = (edit.span.start, edit.span.end);
+            let (start, end) = (edit.span.start(), edit.span.end());
             let passed = end < *position || (end == *position && start < end);
             if !passed {
                 break;
@@ -104,8 +106,8 @@ pub fn map_through(positions: &mut [usize], edits: &[Edit]) {
         }
         let inside = edits
             .get(next)
-            .filter(|edit| edit.span.start < *position && *position < edit.span.end);
-        let old = inside.map_or(*position, |edit| edit.span.start);
+            .filter(|edit| edit.span.start() < *position && *position < edit.span.end());
+        let old = inside.map_or(*position, |edit| edit.span.start());
         *position = (old as isize + shift).max(0) as usize;
     }
 }
@@ -115,10 +117,10 @@ pub fn new_positions(edits: &[Edit]) -> Vec<usize> {
     let mut shift: isize = 0;
     let mut positions = Vec::with_capacity(edits.len() * 2);
     for edit in edits {
-        let start = (edit.span.start as isize + shift).max(0) as usize;
+        let start = (edit.span.start() as isize + shift).max(0) as usize;
         positions.push(start);
         positions.push(start + edit.replacement.len());
-        shift += edit.replacement.len() as isize - (edit.span.end - edit.span.start) as isize;
+        shift += edit.replacement.len() as isize - (edit.span.end() - edit.span.start()) as isize;
     }
     positions
 }

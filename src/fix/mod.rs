@@ -167,10 +167,10 @@ impl FixPass {
     fn edits_by_file(&self) -> BTreeMap<FileId, Vec<Edit>> {
         let mut by_file: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
         for edit in &self.edits {
-            by_file.entry(edit.span.file).or_default().push(edit.clone());
+            by_file.entry(edit.span.file()).or_default().push(edit.clone());
         }
         for edits in by_file.values_mut() {
-            edits.sort_by_key(|edit| (edit.span.start, edit.span.end));
+            edits.sort_by_key(|edit| (edit.span.start(), edit.span.end()));
         }
         by_file
     }
@@ -224,7 +224,7 @@ fn apply_fixes_of(sources: &SourceSet, diagnostics: &[Diagnostic], rules: Rules)
         let editable = fix
             .edits
             .iter()
-            .all(|edit| editable_files.get(edit.span.file.0).copied().unwrap_or(false));
+            .all(|edit| editable_files.get(edit.span.file().0).copied().unwrap_or(false));
         if !editable || changes_nothing(sources, &fix.edits) || fix.edits.iter().any(|edit| taken.collides(edit)) {
             continue;
         }
@@ -234,10 +234,10 @@ fn apply_fixes_of(sources: &SourceSet, diagnostics: &[Diagnostic], rules: Rules)
         let first = &fix.edits[0];
         pass.applied.push(AppliedFix {
             round: 1,
-            file: first.span.file,
+            file: first.span.file(),
             line: sources
-                .get(first.span.file)
-                .map_or(1, |file| file.line_column(first.span.start).line),
+                .get(first.span.file())
+                .map_or(1, |file| file.line_column(first.span.start()).line),
             code: diagnostic.code,
             description: fix.description.clone(),
         });
@@ -251,7 +251,7 @@ fn apply_fixes_of(sources: &SourceSet, diagnostics: &[Diagnostic], rules: Rules)
 fn changes_nothing(sources: &SourceSet, edits: &[Edit]) -> bool {
     edits.iter().all(|edit| {
         sources
-            .get(edit.span.file)
+            .get(edit.span.file())
             .is_some_and(|file| file.text.get(edit.span.range()) == Some(edit.replacement.as_str()))
     })
 }

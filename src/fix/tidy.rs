@@ -29,7 +29,12 @@ pub fn tidy(file: FileId, source: &SourceFile, touched: &[usize]) -> Option<Stri
     set.add(source.clone());
     let edits: Vec<Edit> = edits
         .into_iter()
-        .map(|edit| Edit::replace(Span::new(FileId(0), edit.span.start, edit.span.end), edit.replacement))
+        .map(|edit| {
+            Edit::replace(
+                Span::new(FileId(0), edit.span.start(), edit.span.end()),
+                edit.replacement,
+            )
+        })
         .collect();
     super::apply_edits(&set, &edits).pop().map(|(_, text)| text)
 }
@@ -57,7 +62,7 @@ impl<'a> Layout<'a> {
         for (_, node) in tree.nodes() {
             let Some(block) = node.block() else { continue };
             let Some(close) = block.close else { continue };
-            let (open_line, close_line) = (source.line_of(block.open.start), source.line_of(close.start));
+            let (open_line, close_line) = (source.line_of(block.open.start()), source.line_of(close.start()));
             if open_line != close_line {
                 opening.insert(open_line);
                 closing.insert(close_line);
@@ -98,16 +103,22 @@ impl<'a> Layout<'a> {
         for (id, node) in self.tree.nodes() {
             let Some(block) = node.block() else { continue };
             let Some(close) = block.close else { continue };
-            let (open_line, close_line) = (self.source.line_of(block.open.start), self.source.line_of(close.start));
-            let close_line_end = self.source.line_range(close_line).map_or(close.end, |range| range.end);
+            let (open_line, close_line) = (
+                self.source.line_of(block.open.start()),
+                self.source.line_of(close.start()),
+            );
+            let close_line_end = self
+                .source
+                .line_range(close_line)
+                .map_or(close.end(), |range| range.end);
             let empty = self.tree.children(id).next().is_none()
-                && !self.tree.has_comment_in(block.open.end, close_line_end)
+                && !self.tree.has_comment_in(block.open.end(), close_line_end)
                 && (open_line + 1..close_line).all(|line| self.is_blank(line));
             if open_line == close_line || !empty || !self.near(open_line, close_line) {
                 continue;
             }
             consumed.extend(open_line + 1..=close_line);
-            edits.push(Edit::replace(Span::new(file, block.open.start, close.end), "{}"));
+            edits.push(Edit::replace(Span::new(file, block.open.start(), close.end()), "{}"));
         }
         self.consumed = consumed;
         edits

@@ -78,8 +78,8 @@ pub fn position(file: &SourceFile, offset: usize, unit: ColumnUnit) -> lsp::Posi
 
 pub fn range(file: &SourceFile, span: Span, unit: ColumnUnit) -> lsp::Range {
     lsp::Range {
-        start: position(file, span.start, unit),
-        end: position(file, span.end.max(span.start), unit),
+        start: position(file, span.start(), unit),
+        end: position(file, span.end().max(span.start()), unit),
     }
 }
 
@@ -103,9 +103,9 @@ fn to_u32(value: usize) -> u32 {
 
 /// A location in any file of a snapshot.
 pub fn location(snapshot: &Snapshot, span: Span, unit: ColumnUnit) -> Option<lsp::Location> {
-    let file = snapshot.sources.get(span.file)?;
+    let file = snapshot.sources.get(span.file())?;
     Some(lsp::Location {
-        uri: uri_of(snapshot.key(span.file)?)?,
+        uri: uri_of(snapshot.key(span.file())?)?,
         range: range(file, span, unit),
     })
 }
@@ -114,7 +114,7 @@ pub fn location(snapshot: &Snapshot, span: Span, unit: ColumnUnit) -> Option<lsp
 /// primary label's; a diagnostic with no place goes to the first file).
 pub fn diagnostic(snapshot: &Snapshot, diagnostic: &Diagnostic, unit: ColumnUnit) -> (FileId, lsp::Diagnostic) {
     let primary = diagnostic.primary_span();
-    let file_id = primary.map_or(FileId(0), |span| span.file);
+    let file_id = primary.map_or(FileId(0), |span| span.file());
     let range_in_file = snapshot
         .sources
         .get(file_id)
@@ -179,8 +179,8 @@ pub fn workspace_edit(snapshot: &Snapshot, edits: &[Edit], unit: ColumnUnit) -> 
     let mut changes: HashMap<lsp::Url, Vec<lsp::TextEdit>> = HashMap::new();
     for edit in edits {
         let (Some(file), Some(uri)) = (
-            snapshot.sources.get(edit.span.file),
-            snapshot.key(edit.span.file).and_then(uri_of),
+            snapshot.sources.get(edit.span.file()),
+            snapshot.key(edit.span.file()).and_then(uri_of),
         ) else {
             continue;
         };

@@ -355,14 +355,14 @@ fn inlay_hints(server: &mut Server, params: lsp::InlayHintParams) -> Option<Vec<
             let Some(node) = semantics.node(*statement) else {
                 continue;
             };
-            if node.span.end < visible.start || node.span.start > visible.end {
+            if node.span.end() < visible.start() || node.span.start() > visible.end() {
                 continue;
             }
             let inherited = inherited_summary(&semantics, id, *statement);
             if inherited.is_empty() {
                 continue;
             }
-            let end_of_line = node.block().map_or(node.span.end, |block| block.open.end);
+            let end_of_line = node.block().map_or(node.span.end(), |block| block.open.end());
             hints.push(lsp::InlayHint {
                 position: convert::position(source, end_of_line, server.unit),
                 label: lsp::InlayHintLabel::String(format!("inherits {inherited}")),

@@ -71,7 +71,8 @@ impl<'s> Semantics<'s> {
     /// cheap, where [`Semantics::fix_all_in`] runs the fixes.
     pub fn has_fix_all(&self, file: FileId) -> bool {
         self.snapshot.analysis.diagnostics.iter().any(|diagnostic| {
-            diagnostic.primary_span().is_some_and(|span| span.file == file) && diagnostic.automatic_fix(false).is_some()
+            diagnostic.primary_span().is_some_and(|span| span.file() == file)
+                && diagnostic.automatic_fix(false).is_some()
         })
     }
 
@@ -122,7 +123,7 @@ fn touches(diagnostic: &Diagnostic, file: FileId, span: Span) -> bool {
     diagnostic
         .labels
         .iter()
-        .any(|label| label.span.file == file && label.span.start <= span.end && span.start <= label.span.end)
+        .any(|label| label.span.file() == file && label.span.start() <= span.end() && span.start() <= label.span.end())
 }
 
 /// Line-by-line differences between two texts as edits of the first: what

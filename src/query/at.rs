@@ -78,8 +78,8 @@ pub fn item_at(tree: &SyntaxTree, text: &str, offset: usize) -> Option<Item> {
         file: tree.file,
         node: statement,
     };
-    let touches = |span: Span| span.start <= offset && offset <= span.end;
-    let keyword = |length: usize| Span::new(tree.file, node.span.start, node.span.start + length);
+    let touches = |span: Span| span.start() <= offset && offset <= span.end();
+    let keyword = |length: usize| Span::new(tree.file, node.span.start(), node.span.start() + length);
     match &node.kind {
         NodeKind::Queue(decl) => {
             if let Some((position, name)) = decl.path.iter().enumerate().find(|(_, name)| touches(name.span)) {
@@ -142,8 +142,8 @@ pub fn place_at(tree: &SyntaxTree, offset: usize) -> Place {
     while let Some(id) = current {
         let Some(node) = tree.node(id) else { break };
         if let Some(block) = node.block()
-            && block.open.end <= offset
-            && block.close.is_none_or(|close| offset <= close.start)
+            && block.open.end() <= offset
+            && block.close.is_none_or(|close| offset <= close.start())
         {
             blocks.push(node_ref(id));
         }
@@ -156,7 +156,7 @@ pub fn place_at(tree: &SyntaxTree, offset: usize) -> Place {
 pub fn statement_at(tree: &SyntaxTree, offset: usize) -> Option<NodeId> {
     let id = last_starting_at_or_before(tree, offset)?;
     let node = tree.node(id)?;
-    (offset <= node.span.end).then_some(id)
+    (offset <= node.span.end()).then_some(id)
 }
 
 /// Statements are stored in source order, so this is a binary search.
@@ -165,7 +165,9 @@ fn last_starting_at_or_before(tree: &SyntaxTree, offset: usize) -> Option<NodeId
     let (mut low, mut high) = (0, count);
     while low < high {
         let middle = low + (high - low) / 2;
-        let starts_before = tree.node(NodeId(middle)).is_some_and(|node| node.span.start <= offset);
+        let starts_before = tree
+            .node(NodeId(middle))
+            .is_some_and(|node| node.span.start() <= offset);
         if starts_before {
             low = middle + 1;
         } else {
@@ -177,9 +179,9 @@ fn last_starting_at_or_before(tree: &SyntaxTree, offset: usize) -> Option<NodeId
 
 /// The comment holding `offset` (its end included).
 pub fn comment_at(tree: &SyntaxTree, offset: usize) -> Option<Span> {
-    let after = tree.comments.partition_point(|comment| comment.start <= offset);
+    let after = tree.comments.partition_point(|comment| comment.start() <= offset);
     let comment = *tree.comments.get(after.checked_sub(1)?)?;
-    (offset <= comment.end).then_some(comment)
+    (offset <= comment.end()).then_some(comment)
 }
 
 /// A diagnostic code (`E0101`, `w0201`) in a comment, under `offset`.
@@ -192,8 +194,8 @@ fn code_in_comment(text: &str, comment: Span, offset: usize) -> Option<Item> {
             continue;
         }
         let Some(word_start) = start.take() else { continue };
-        let span = Span::new(comment.file, comment.start + word_start, comment.start + at);
-        if span.start <= offset && offset <= span.end {
+        let span = Span::new(comment.file(), comment.start() + word_start, comment.start() + at);
+        if span.start() <= offset && offset <= span.end() {
             return Code::parse(body.get(word_start..at)?).map(|code| Item::Code { code, span });
         }
     }

@@ -70,7 +70,7 @@ impl<'s> Semantics<'s> {
         let offset = source.clamp(offset);
         let line_start = source.line_start(source.line_of(offset)).unwrap_or(0);
         let before = source.text.get(line_start..offset).unwrap_or("");
-        if comment_at(tree, offset).is_some_and(|comment| comment.start < offset) || in_comment(before) {
+        if comment_at(tree, offset).is_some_and(|comment| comment.start() < offset) || in_comment(before) {
             return Vec::new();
         }
         let line_end = source
@@ -211,8 +211,9 @@ impl<'s> Semantics<'s> {
             };
         }
         // A queue opened only by the line being typed is not one that exists.
-        let elsewhere =
-            |span: &Span| span.file != this_line.file || span.end < this_line.start || span.start > this_line.end;
+        let elsewhere = |span: &Span| {
+            span.file() != this_line.file() || span.end() < this_line.start() || span.start() > this_line.end()
+        };
         // With a catalog, its queues are the ones that exist, opened in the
         // policy or not.
         siblings

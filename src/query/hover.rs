@@ -254,12 +254,12 @@ impl<'s> Semantics<'s> {
         let place = self
             .snapshot
             .sources
-            .get(stated.span.file)
+            .get(stated.span.file())
             .map_or_else(String::new, |file| {
                 format!(
                     "{}:{}",
                     markdown_text(&file.name),
-                    file.line_column(stated.span.start).line
+                    file.line_column(stated.span.start()).line
                 )
             });
         let owner = match stated.owner {

@@ -169,8 +169,8 @@ mod tests {
                     .policy
                     .assignment(*id)
                     .and_then(|stated| {
-                        let file = semantics.snapshot.sources.get(stated.span.file)?;
-                        Some(file.line_column(stated.span.start).line)
+                        let file = semantics.snapshot.sources.get(stated.span.file())?;
+                        Some(file.line_column(stated.span.start()).line)
                     })
                     .unwrap_or(usize::MAX),
             })

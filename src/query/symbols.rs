@@ -98,8 +98,8 @@ fn symbol(tree: &SyntaxTree, id: NodeId, children: Vec<Symbol>) -> Option<Symbol
     let end = node
         .block()
         .and_then(|block| block.close)
-        .map_or(node.span.end, |close| close.end);
-    let span = Span::new(node.span.file, node.span.start, end.max(node.span.end));
+        .map_or(node.span.end(), |close| close.end());
+    let span = Span::new(node.span.file(), node.span.start(), end.max(node.span.end()));
     let (name, kind, detail, selection) = match &node.kind {
         NodeKind::Crm(decl) => (
             "crm".to_owned(),
@@ -117,7 +117,7 @@ fn symbol(tree: &SyntaxTree, id: NodeId, children: Vec<Symbol>) -> Option<Symbol
         NodeKind::Queue(decl) => {
             let names: Vec<&str> = decl.path.iter().map(|name| &*name.name).collect();
             let selection = match (decl.path.first(), decl.path.last()) {
-                (Some(first), Some(last)) => Span::new(node.span.file, first.span.start, last.span.end),
+                (Some(first), Some(last)) => Span::new(node.span.file(), first.span.start(), last.span.end()),
                 _ => node.span,
             };
             (names.join(" / "), SymbolKind::Queue, None, selection)

@@ -168,8 +168,8 @@ impl<'s> Semantics<'s> {
 
     fn statement_at(&self, id: AssignmentId) -> Option<StatementAt> {
         let stated = self.snapshot.analysis.policy.assignment(id)?;
-        let file = self.snapshot.sources.get(stated.span.file)?;
-        let position = file.line_column(stated.span.start);
+        let file = self.snapshot.sources.get(stated.span.file())?;
+        let position = file.line_column(stated.span.start());
         let line = file
             .line_range(position.line - 1)
             .and_then(|range| file.text.get(range))
@@ -229,11 +229,11 @@ impl<'s> Semantics<'s> {
     /// Whose settings a place stands among: `defaults` or a queue, and the
     /// channel when it is inside a channel block.
     fn block_owner(&self, span: Span) -> (Option<Owner>, Option<Channel>) {
-        let Some(tree) = self.snapshot.analysis.trees.get(span.file.0) else {
+        let Some(tree) = self.snapshot.analysis.trees.get(span.file().0) else {
             return (None, None);
         };
         let mut channel = None;
-        for block in place_at(tree, span.start).blocks {
+        for block in place_at(tree, span.start()).blocks {
             match self.node(block).map(|node| &node.kind) {
                 Some(NodeKind::Channel(block_channel)) => {
                     channel.get_or_insert(block_channel.value);
@@ -354,7 +354,7 @@ mod tests {
                     let line = concern
                         .diagnostic
                         .primary_span()
-                        .and_then(|span| Some(snapshot.sources.get(span.file)?.line_column(span.start).line))
+                        .and_then(|span| Some(snapshot.sources.get(span.file())?.line_column(span.start()).line))
                         .unwrap_or(0);
                     (line, concern.diagnostic.code.to_string())
                 })

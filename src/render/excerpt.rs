@@ -68,8 +68,8 @@ impl<'a> Excerpt<'a> {
         let last_line = file.line_count().saturating_sub(1);
         let mut numbers: Vec<usize> = Vec::new();
         for span in spans {
-            let first = file.line_of(file.clamp(span.start)).saturating_sub(CONTEXT_LINES);
-            let last = (file.line_of(file.clamp(span.end)) + CONTEXT_LINES).min(last_line);
+            let first = file.line_of(file.clamp(span.start())).saturating_sub(CONTEXT_LINES);
+            let last = (file.line_of(file.clamp(span.end())) + CONTEXT_LINES).min(last_line);
             numbers.extend(first..=last);
         }
         numbers.sort_unstable();
@@ -89,7 +89,7 @@ impl<'a> Excerpt<'a> {
         for number in numbers {
             let anchors: Vec<usize> = spans
                 .iter()
-                .map(|span| file.clamp(span.start))
+                .map(|span| file.clamp(span.start()))
                 .filter(|&start| file.line_of(start) == number)
                 .collect();
             excerpt.push_line(number, &anchors);
@@ -177,9 +177,9 @@ impl<'a> Excerpt<'a> {
 
     /// A span of the file as a span of the excerpt.
     pub fn shown_span(&self, span: Span) -> SourceSpan {
-        let start = self.shown_offset(span.start, false);
-        let end = if span.end > span.start {
-            self.shown_offset(span.end, true).max(start)
+        let start = self.shown_offset(span.start(), false);
+        let end = if span.end() > span.start() {
+            self.shown_offset(span.end(), true).max(start)
         } else {
             start
         };

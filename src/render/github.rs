@@ -14,10 +14,10 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceSet) -> String {
         };
         let mut properties = Vec::new();
         if let Some(span) = diagnostic.primary_span() {
-            properties.push(format!("file={}", escape_property(sources.name(span.file))));
-            if let Some(file) = sources.get(span.file) {
-                let start = file.line_column(span.start);
-                let end = file.line_column(span.end);
+            properties.push(format!("file={}", escape_property(sources.name(span.file()))));
+            if let Some(file) = sources.get(span.file()) {
+                let start = file.line_column(span.start());
+                let end = file.line_column(span.end());
                 properties.push(format!("line={}", start.line));
                 properties.push(format!("col={}", start.column));
                 properties.push(format!("endLine={}", end.line));

@@ -97,18 +97,18 @@ struct Report<'a> {
 impl<'a> Report<'a> {
     /// The report for the primary label's file, and one per other file.
     fn split(diagnostic: &'a Diagnostic, sources: &'a SourceSet) -> (Report<'a>, Vec<Report<'a>>) {
-        let home = diagnostic.primary_span().map(|span| span.file);
+        let home = diagnostic.primary_span().map(|span| span.file());
         let mut files: Vec<Option<FileId>> = vec![home];
         for label in &diagnostic.labels {
-            if !files.contains(&Some(label.span.file)) {
-                files.push(Some(label.span.file));
+            if !files.contains(&Some(label.span.file())) {
+                files.push(Some(label.span.file()));
             }
         }
         let mut reports = files.into_iter().map(|file| {
             let labels: Vec<&Label> = diagnostic
                 .labels
                 .iter()
-                .filter(|label| Some(label.span.file) == file)
+                .filter(|label| Some(label.span.file()) == file)
                 .collect();
             let spans: Vec<_> = labels.iter().map(|label| label.span).collect();
             Report {

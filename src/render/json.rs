@@ -110,14 +110,14 @@ impl<'a> JsonDiagnostic<'a> {
 }
 
 pub fn json_range(sources: &SourceSet, span: Span) -> JsonRange<'_> {
-    let (start, end) = match sources.get(span.file) {
-        Some(file) => (file.line_column(span.start), file.line_column(span.end)),
+    let (start, end) = match sources.get(span.file()) {
+        Some(file) => (file.line_column(span.start()), file.line_column(span.end())),
         None => Default::default(),
     };
     JsonRange {
-        file: sources.name(span.file),
-        byte_start: span.start,
-        byte_end: span.end,
+        file: sources.name(span.file()),
+        byte_start: span.start(),
+        byte_end: span.end(),
         line_start: start.line,
         column_start: start.column,
         line_end: end.line,
@@ -126,10 +126,9 @@ pub fn json_range(sources: &SourceSet, span: Span) -> JsonRange<'_> {
 }
 
 /// One line per diagnostic in force, then one per diagnostic an allow
-/// comment silenced.
-/// Writes one line per diagnostic to `out` as it is made, raw controls
-/// escaped (see [`super::json_without_raw_controls`]): a large report is
-/// never held whole.
+/// comment silenced, written to `out` as each is made (a large report is
+/// never held whole), raw controls escaped (see
+/// [`super::json_without_raw_controls`]; [`super::json_line`] writes them).
 pub fn write(
     diagnostics: &[Diagnostic],
     suppressed: &[Suppressed],
@@ -147,14 +146,9 @@ pub fn write(
     let mut line = Vec::new();
     for object in objects {
         line.clear();
-        // Serialising plain strings and numbers cannot fail, and serde
-        // writes UTF-8.
-        if serde_json::to_writer(&mut line, &object).is_ok()
-            && let Ok(json) = std::str::from_utf8(&line)
-        {
-            super::write_without_raw_controls(json, out)?;
-            out.write_all(b"\n")?;
-        }
+        super::json_line::write_line(&object, &mut line);
+        line.push(b'\n');
+        out.write_all(&line)?;
     }
     Ok(())
 }

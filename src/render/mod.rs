@@ -11,6 +11,7 @@ mod excerpt;
 mod github;
 mod human;
 mod json;
+mod json_line;
 mod sarif;
 mod short;
 
@@ -51,15 +52,6 @@ pub fn json_without_raw_controls(json: String) -> String {
         escape_raw_controls(&json)
     } else {
         json
-    }
-}
-
-/// Writes JSON text to `out` as [`json_without_raw_controls`] returns it.
-fn write_without_raw_controls(json: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    if holds_raw_controls(json) {
-        out.write_all(escape_raw_controls(json).as_bytes())
-    } else {
-        out.write_all(json.as_bytes())
     }
 }
 

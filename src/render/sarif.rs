@@ -121,7 +121,7 @@ fn suppressed_result(suppressed: &Suppressed, sources: &SourceSet) -> Value {
 fn location(sources: &SourceSet, span: Span, label: Option<&str>) -> Value {
     let mut location = json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri(sources.name(span.file)) },
+            "artifactLocation": { "uri": uri(sources.name(span.file())) },
             "region": region(sources, span),
         }
     });
@@ -137,8 +137,8 @@ fn location(sources: &SourceSet, span: Span, label: Option<&str>) -> Value {
 /// file's first byte, and lines and columns say the same without that
 /// ambiguity.
 fn region(sources: &SourceSet, span: Span) -> Value {
-    let (start, end) = match sources.get(span.file) {
-        Some(file) => (file.line_column(span.start), file.line_column(span.end)),
+    let (start, end) = match sources.get(span.file()) {
+        Some(file) => (file.line_column(span.start()), file.line_column(span.end())),
         None => Default::default(),
     };
     json!({
@@ -153,8 +153,8 @@ fn sarif_fix(sources: &SourceSet, fix: &Fix) -> Value {
     // One change per file, in the order the files first appear.
     let mut files = Vec::new();
     for edit in &fix.edits {
-        if !files.contains(&edit.span.file) {
-            files.push(edit.span.file);
+        if !files.contains(&edit.span.file()) {
+            files.push(edit.span.file());
         }
     }
     json!({
@@ -166,7 +166,7 @@ fn sarif_fix(sources: &SourceSet, fix: &Fix) -> Value {
                 let replacements: Vec<Value> = fix
                     .edits
                     .iter()
-                    .filter(|edit| edit.span.file == file)
+                    .filter(|edit| edit.span.file() == file)
                     .map(|edit: &Edit| json!({
                         "deletedRegion": region(sources, edit.span),
                         "insertedContent": { "text": edit.replacement },

@@ -85,7 +85,7 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
         .labels
         .iter()
         .find(|label| label.style == LabelStyle::Primary)
-        .map(|label| cs::Label::primary(label.span.file, label.span.range()).with_message(&label.message));
+        .map(|label| cs::Label::primary(label.span.file(), label.span.range()).with_message(&label.message));
     cs::Diagnostic::new(severity)
         .with_code(diagnostic.code.as_str())
         .with_message(&diagnostic.message)

@@ -34,20 +34,64 @@ impl FileId {
 }
 
 /// A byte range in one source file.
+///
+/// Twelve bytes: a large policy set holds several spans per line, so the
+/// file and the offsets are kept in four bytes each. Policy files of 4 GiB
+/// or more are refused when loading ([`MAX_FILE_BYTES`]); an offset past
+/// that (an in-memory text that large) is kept as the largest one, so a
+/// span there points at the end rather than wrapping around.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
-    pub file: FileId,
-    pub start: usize,
-    pub end: usize,
+    file: u32,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
-        Span { file, start, end }
+        Span {
+            file: packed_file(file),
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn file(self) -> FileId {
+        match self.file {
+            u32::MAX => FileId::CATALOG,
+            file => FileId(file as usize),
+        }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
     }
 
     pub fn range(self) -> std::ops::Range<usize> {
-        self.start..self.end
+        self.start()..self.end()
+    }
+
+    /// The same span ending at `end`.
+    pub fn with_end(self, end: usize) -> Span {
+        Span::new(self.file(), self.start(), end)
+    }
+
+    /// The same span starting at `start`.
+    pub fn with_start(self, start: usize) -> Span {
+        Span::new(self.file(), start, self.end())
+    }
+}
+
+/// A file's number in four bytes: the catalog keeps the largest, so spans
+/// still sort with the catalog's after every policy file's.
+fn packed_file(file: FileId) -> u32 {
+    match file {
+        FileId::CATALOG => u32::MAX,
+        FileId(index) => u32::try_from(index).map_or(u32::MAX - 1, |index| index.min(u32::MAX - 1)),
     }
 }
 
@@ -193,11 +237,11 @@ impl SourceFile {
     /// The whole lines a span touches, from the first line's start through
     /// the last line's ending: what deleting a statement removes.
     pub fn full_lines(&self, span: Span) -> Span {
-        let first = self.line_of(span.start);
-        let last = self.line_of(span.end.saturating_sub(1).max(span.start));
+        let first = self.line_of(span.start());
+        let last = self.line_of(span.end().saturating_sub(1).max(span.start()));
         let start = self.line_start(first).unwrap_or(0);
         let end = self.line_start(last + 1).unwrap_or(self.text.len());
-        Span::new(span.file, start, end)
+        Span::new(span.file(), start, end)
     }
 
     /// The blanks a line starts with, for text inserted beside it.
@@ -349,7 +393,7 @@ impl SourceSet {
 
     /// The text under a span, or "" if it does not fit.
     pub fn slice(&self, span: Span) -> &str {
-        self.get(span.file).map_or("", |file| file.slice(span))
+        self.get(span.file()).map_or("", |file| file.slice(span))
     }
 }
 

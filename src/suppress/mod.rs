@@ -153,7 +153,7 @@ fn read_allow_comments(tree: &SyntaxTree, source: &SourceFile, problems: &mut Ve
         };
         let listed: Vec<Span> = ranges
             .into_iter()
-            .map(|range| Span::new(span.file, span.start + range.start, span.start + range.end))
+            .map(|range| Span::new(span.file(), span.start() + range.start, span.start() + range.end))
             .collect();
         let mut allowed = Vec::new();
         for (place, &at) in listed.iter().enumerate() {
@@ -200,8 +200,8 @@ impl<'a> Layout<'a> {
         let mut starts = HashMap::new();
         let mut ends = HashMap::new();
         for (id, node) in tree.nodes() {
-            starts.insert(source.line_of(node.span.start), id);
-            ends.insert(source.line_of(node.span.end), id);
+            starts.insert(source.line_of(node.span.start()), id);
+            ends.insert(source.line_of(node.span.end()), id);
         }
         let mut layout = Layout {
             tree,
@@ -213,11 +213,11 @@ impl<'a> Layout<'a> {
             .comments
             .iter()
             .filter(|comment| layout.is_own_line(**comment))
-            .map(|comment| source.line_of(comment.start))
+            .map(|comment| source.line_of(comment.start()))
             .collect();
         // From the bottom up, so a run of comment lines costs one step each.
         for comment in tree.comments.iter().rev() {
-            let line = source.line_of(comment.start);
+            let line = source.line_of(comment.start());
             if !comment_lines.contains(&line) {
                 continue;
             }
@@ -235,13 +235,16 @@ impl<'a> Layout<'a> {
     }
 
     fn is_own_line(&self, comment: Span) -> bool {
-        let line_start = self.source.line_start(self.source.line_of(comment.start)).unwrap_or(0);
-        let before = self.source.text.get(line_start..comment.start).unwrap_or("");
+        let line_start = self
+            .source
+            .line_start(self.source.line_of(comment.start()))
+            .unwrap_or(0);
+        let before = self.source.text.get(line_start..comment.start()).unwrap_or("");
         trim_blanks(before).is_empty()
     }
 
     fn target_of(&self, comment: Span) -> Option<Target> {
-        let line = self.source.line_of(comment.start);
+        let line = self.source.line_of(comment.start());
         let id = if self.is_own_line(comment) {
             self.above.get(&line)?
         } else {
@@ -249,12 +252,12 @@ impl<'a> Layout<'a> {
         };
         let node = self.tree.node(*id)?;
         let end = match node.block() {
-            Some(block) => block.close.map_or(self.source.text.len(), |close| close.end),
-            None => node.span.end,
+            Some(block) => block.close.map_or(self.source.text.len(), |close| close.end()),
+            None => node.span.end(),
         };
         Some(Target {
             statement: node.span,
-            scope: Span::new(node.span.file, node.span.start, end.max(node.span.end)),
+            scope: Span::new(node.span.file(), node.span.start(), end.max(node.span.end())),
             is_block: node.block().is_some(),
         })
     }
@@ -269,7 +272,7 @@ fn innermost_allowances(diagnostics: &[Diagnostic], allowances: &[Allowance]) ->
     let mut by_file_and_code: BTreeMap<(FileId, Code), Candidates> = BTreeMap::new();
     for (index, allowance) in allowances.iter().enumerate() {
         if let Some(scope) = allowance.scope {
-            let entry = by_file_and_code.entry((scope.file, allowance.code)).or_default();
+            let entry = by_file_and_code.entry((scope.file(), allowance.code)).or_default();
             entry.0.push((scope, index));
         }
     }
@@ -278,23 +281,23 @@ fn innermost_allowances(diagnostics: &[Diagnostic], allowances: &[Allowance]) ->
         if diagnostic.severity != Severity::Warning {
             continue;
         }
-        if let Some(entry) = by_file_and_code.get_mut(&(at.file, diagnostic.code)) {
-            entry.1.push((at.start, index));
+        if let Some(entry) = by_file_and_code.get_mut(&(at.file(), diagnostic.code)) {
+            entry.1.push((at.start(), index));
         }
     }
     let mut silencer = vec![None; diagnostics.len()];
     for (mut scopes, mut positions) in by_file_and_code.into_values() {
         // Outer scopes first, and of equal ones the first comment last, so
         // the top of the stack is the innermost, first allowance.
-        scopes.sort_by_key(|&(scope, index)| (scope.start, Reverse(scope.end), Reverse(index)));
+        scopes.sort_by_key(|&(scope, index)| (scope.start(), Reverse(scope.end()), Reverse(index)));
         positions.sort_unstable();
         let mut pending = scopes.into_iter().peekable();
         let mut open: Vec<(Span, usize)> = Vec::new();
         for (start, diagnostic) in positions {
-            while let Some(next) = pending.next_if(|(scope, _)| scope.start <= start) {
+            while let Some(next) = pending.next_if(|(scope, _)| scope.start() <= start) {
                 open.push(next);
             }
-            while open.last().is_some_and(|(scope, _)| scope.end <= start) {
+            while open.last().is_some_and(|(scope, _)| scope.end() <= start) {
                 open.pop();
             }
             if let (Some(slot), Some(&(_, allowance))) = (silencer.get_mut(diagnostic), open.last()) {
@@ -327,7 +330,7 @@ fn stale_allowances(
     let mut diagnostics = Vec::new();
     for (index, stale) in stale_by_comment {
         let Some(comment) = comments.get(index) else { continue };
-        let Some(source) = sources.get(comment.span.file) else {
+        let Some(source) = sources.get(comment.span.file()) else {
             continue;
         };
         let mut is_stale = vec![false; comment.listed.len()];
@@ -385,10 +388,10 @@ fn remove_comment(comment: &AllowComment, source: &SourceFile) -> Edit {
     if comment.own_line {
         return Edit::delete(source.full_lines(comment.span));
     }
-    let line_start = source.line_start(source.line_of(comment.span.start)).unwrap_or(0);
-    let before = source.text.get(line_start..comment.span.start).unwrap_or("");
+    let line_start = source.line_start(source.line_of(comment.span.start())).unwrap_or(0);
+    let before = source.text.get(line_start..comment.span.start()).unwrap_or("");
     let start = line_start + trim_end_blanks(before).len();
-    Edit::delete(Span::new(comment.span.file, start, comment.span.end))
+    Edit::delete(Span::new(comment.span.file(), start, comment.span.end()))
 }
 
 /// Removes the code at `place` from a list that keeps others (the last of
@@ -399,15 +402,15 @@ fn remove_code(comment: &AllowComment, place: usize, last_kept: usize) -> Edit {
     let listed = &comment.listed;
     let code = listed.get(place).copied().unwrap_or(comment.span);
     let range = if place < last_kept {
-        listed.get(place + 1).map(|next| (code.start, next.start))
+        listed.get(place + 1).map(|next| (code.start(), next.start()))
     } else {
         place
             .checked_sub(1)
             .and_then(|previous| listed.get(previous))
-            .map(|previous| (previous.end, code.end))
+            .map(|previous| (previous.end(), code.end()))
     };
-    let (start, end) = range.unwrap_or((code.start, code.end));
-    Edit::delete(Span::new(code.file, start, end))
+    let (start, end) = range.unwrap_or((code.start(), code.end()));
+    Edit::delete(Span::new(code.file(), start, end))
 }
 
 #[cfg(test)]
@@ -465,7 +468,7 @@ mod tests {
         let inner = SURVEY.replacen("    skip record", "    # crmpol: allow(W0203)\n    skip record", 1);
         let analysis = analyze(&format!("crm: salesforce\n# crmpol: allow(W0203)\n{inner}"));
         assert_eq!(codes(&analysis.diagnostics), [Code::W0206]);
-        assert_eq!(analysis.diagnostics[0].primary_span().map(|s| s.start), Some(32));
+        assert_eq!(analysis.diagnostics[0].primary_span().map(|s| s.start()), Some(32));
         assert_eq!(analysis.suppressed.len(), 1);
     }
 

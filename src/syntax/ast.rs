@@ -132,8 +132,8 @@ impl SyntaxTree {
     /// Whether a comment starts in `start..end` (comments are in source
     /// order, so this is a binary search).
     pub fn has_comment_in(&self, start: usize, end: usize) -> bool {
-        let first = self.comments.partition_point(|comment| comment.start < start);
-        self.comments.get(first).is_some_and(|comment| comment.start < end)
+        let first = self.comments.partition_point(|comment| comment.start() < start);
+        self.comments.get(first).is_some_and(|comment| comment.start() < end)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -169,7 +169,7 @@ impl Node {
 
     /// For `defaults`, channel and queue blocks: where the braces are.
     pub fn block(&self) -> Option<Block> {
-        let file = self.span.file;
+        let file = self.span.file();
         Some(Block {
             open: self.block.open.span(file)?,
             close: self.block.close.span(file),
@@ -207,7 +207,7 @@ impl Offsets {
     /// Files of 4 GiB or more are not read, so every span fits; should
     /// one not, the braces are left out rather than misplaced.
     fn of(span: Span) -> Offsets {
-        match (u32::try_from(span.start), u32::try_from(span.end)) {
+        match (u32::try_from(span.start()), u32::try_from(span.end())) {
             (Ok(start), Ok(end)) if start != u32::MAX => Offsets { start, end },
             _ => Offsets::NONE,
         }

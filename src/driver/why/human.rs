@@ -220,8 +220,8 @@ fn concerns_text(out: &mut String, semantics: &Semantics<'_>, concerns: &[Concer
     let _ = writeln!(out, "  {}", style.bold("diagnostics"));
     let sources = &semantics.snapshot.sources;
     let place = |span: crate::source::Span| {
-        sources.get(span.file).map(|file| {
-            let at = file.line_column(span.start);
+        sources.get(span.file()).map(|file| {
+            let at = file.line_column(span.start());
             (escape_hidden(&file.name).into_owned(), at)
         })
     };

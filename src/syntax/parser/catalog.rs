@@ -58,15 +58,15 @@ impl Builder<'_> {
                     .with_help(format!("end the path with `\"`, as in {EXAMPLE}"))
                     .with_fix(Fix::safe(
                         "add the closing quote",
-                        vec![Edit::insert(Span::new(span.file, span.end, span.end), "\"")],
+                        vec![Edit::insert(Span::new(span.file(), span.end(), span.end()), "\"")],
                     )),
             );
             return self.non_empty_path(unescape_name(inner), span);
         };
-        let quoted_end = span.start + 1 + close + 1;
-        let quoted_span = Span::new(span.file, span.start, quoted_end);
-        let rest = Span::new(span.file, quoted_end, span.end);
-        if rest.start < rest.end {
+        let quoted_end = span.start() + 1 + close + 1;
+        let quoted_span = Span::new(span.file(), span.start(), quoted_end);
+        let rest = Span::new(span.file(), quoted_end, span.end());
+        if rest.start() < rest.end() {
             self.diagnostics.push(
                 Diagnostic::new(Code::E0001, "unexpected text after the catalog's path")
                     .with_primary(rest, "not part of the path")

@@ -12,6 +12,7 @@ mod catalog;
 mod line_parses;
 mod messages;
 mod names;
+mod plain_lines;
 pub(crate) use names::{closing_quote, unescape_name};
 mod recovery;
 mod setting_lines;
@@ -25,6 +26,7 @@ use crate::vocabulary::{self, Channel, Crm};
 use line_parses::LineParses;
 use messages::{miscased_keyword, misplaced};
 use pest::iterators::Pair;
+use plain_lines::{PlainHeader, PlainLine};
 use setting_lines::SettingLines;
 use std::borrow::Cow;
 
@@ -315,7 +317,20 @@ impl<'a> Builder<'a> {
         let mut lines = lines.peekable();
         let mut parses = LineParses::default();
         let mut settings = SettingLines::default();
+        let mut header_names = Vec::new();
         while let Some(line) = lines.next() {
+            if let Some(plain) = plain_lines::read(line.text) {
+                self.begin_line(&line);
+                self.plain_line(plain);
+                self.end_line();
+                continue;
+            }
+            if let Some(header) = plain_lines::queue_header(line.text, &mut header_names) {
+                self.begin_line(&line);
+                self.plain_queue_header(line.text, header, &header_names);
+                self.end_line();
+                continue;
+            }
             if let Some((stmt, span)) = settings.get(line.text, line.start) {
                 self.begin_line(&line);
                 self.add(NodeKind::Setting(stmt), span, None);
@@ -356,6 +371,43 @@ impl<'a> Builder<'a> {
             }
             self.end_line();
         }
+    }
+
+    /// A line read without pest ([`plain_lines`]), as [`Self::statement`]
+    /// reads the same line from pest's pairs.
+    fn plain_line(&mut self, plain: PlainLine) {
+        let at = |offset: usize| self.base + offset;
+        match plain {
+            PlainLine::Close { at: brace } => self.close_block(self.span(at(brace), at(brace) + 1)),
+            PlainLine::ChannelOpen { channel, word, brace } => {
+                let span = self.span(at(word.start), at(brace) + 1);
+                let channel = Spanned::new(channel, self.span(at(word.start), at(word.end)));
+                let block = BlockStart {
+                    span: self.span(at(brace), at(brace) + 1),
+                    empty: false,
+                };
+                self.add(NodeKind::Channel(channel), span, Some(block));
+            }
+        }
+    }
+
+    /// A queue header read without pest ([`plain_lines::queue_header`]),
+    /// as [`Self::queue_decl`] reads the same line from pest's pairs.
+    fn plain_queue_header(&mut self, text: &str, header: PlainHeader, names: &[std::ops::Range<usize>]) {
+        let base = self.base;
+        let path = names
+            .iter()
+            .map(|name| {
+                let span = self.span(base + name.start, base + name.end);
+                self.quoted_name(text.get(name.clone()).unwrap_or(""), span)
+            })
+            .collect();
+        let span = self.span(base + header.start, base + header.end);
+        let block = header.brace.map(|brace| BlockStart {
+            span: self.span(base + brace, base + brace + 1),
+            empty: false,
+        });
+        self.add(NodeKind::Queue(QueueDecl { path }), span, block);
     }
 
     /// Before a line's statements: where it starts, its text and
@@ -492,7 +544,7 @@ impl<'a> Builder<'a> {
                                 let recovered = self.unterminated_name(&name, next_line);
                                 consumed_next = recovered.statement_end.is_some();
                                 if let Some(end) = recovered.statement_end {
-                                    span.end = end;
+                                    span = span.with_end(end);
                                 }
                                 path.push(recovered.name);
                                 block = recovered.block;
@@ -645,12 +697,12 @@ fn read_from(text: &str, start: usize) -> (String, Vec<String>) {
     let ParsedFile { tree, diagnostics } = parse_file(FileId(0), &SourceFile::from_text("t.crmpol", text));
     let node = tree
         .nodes()
-        .find(|(_, node)| node.span.start >= start)
+        .find(|(_, node)| node.span.start() >= start)
         .map(|(_, node)| format!("{:?} {:?} {:?} {:?}", node.kind, node.span, node.block(), node.parent()))
         .unwrap_or_default();
     let diagnostics = diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic.labels.iter().any(|label| label.span.start >= start))
+        .filter(|diagnostic| diagnostic.labels.iter().any(|label| label.span.start() >= start))
         .map(|diagnostic| format!("{diagnostic:?}"))
         .collect();
     (node, diagnostics)

@@ -3,6 +3,7 @@
 
 use super::{BlockStart, Builder, Line, Rule};
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::source::Span;
 use crate::syntax::ast::QueueName;
 use pest::iterators::Pair;
 use rustc_hash::FxHashSet;
@@ -37,13 +38,19 @@ impl Builder<'_> {
     pub(super) fn queue_name(&mut self, pair: &Pair<'_, Rule>) -> QueueName {
         let span = self.trimmed_span(pair);
         let quoted = self.text(pair);
+        self.quoted_name(quoted, span)
+    }
+
+    /// [`Builder::queue_name`] for the quoted text at `span`, quotes
+    /// included, however it was found.
+    pub(super) fn quoted_name(&mut self, quoted: &str, span: Span) -> QueueName {
         let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
         // Printable ASCII without a backslash, as most names are: nothing to
         // report or resolve, and the name is shared with its earlier uses.
         let name = if inner.bytes().all(|byte| (b' '..=b'~').contains(&byte) && byte != b'\\') {
             self.names.share(inner)
         } else {
-            Arc::from(self.unescape(inner, span.start + 1))
+            Arc::from(self.unescape(inner, span.start() + 1))
         };
         if name.is_empty() {
             self.diagnostics.push(
@@ -202,7 +209,7 @@ impl Builder<'_> {
                 name: Arc::from(name),
                 span: name_span,
             },
-            statement_end: Some(block.map_or(name_span.end, |block| block.span.end)),
+            statement_end: Some(block.map_or(name_span.end(), |block| block.span.end())),
             block,
         })
     }

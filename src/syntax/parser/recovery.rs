@@ -121,7 +121,10 @@ impl Builder<'_> {
         }
         let indent = self.source.indentation_at(at);
         let deeper = if kept.block().is_some() { "    " } else { "" };
-        let gap_start = kept.span.end.max(crate::text::trim_end_blanks(&self.text[..at]).len());
+        let gap_start = kept
+            .span
+            .end()
+            .max(crate::text::trim_end_blanks(&self.text[..at]).len());
         let break_line = format!("{}{indent}{deeper}", self.source.line_ending());
         Some(Fix::unsafe_fix(
             "move the rest to a line of its own",

@@ -46,9 +46,9 @@ impl<'a> SettingLines<'a> {
         }
         let back = |span: Span| {
             Span::new(
-                span.file,
-                span.start.saturating_sub(line_start),
-                span.end.saturating_sub(line_start),
+                span.file(),
+                span.start().saturating_sub(line_start),
+                span.end().saturating_sub(line_start),
             )
         };
         let stmt = SettingStmt {
@@ -65,7 +65,7 @@ impl<'a> SettingLines<'a> {
 }
 
 fn moved(span: Span, by: usize) -> Span {
-    Span::new(span.file, span.start + by, span.end + by)
+    Span::new(span.file(), span.start() + by, span.end() + by)
 }
 
 #[cfg(test)]
@@ -114,14 +114,14 @@ mod tests {
         for (_, node) in parsed.tree.nodes() {
             if let crate::syntax::NodeKind::Setting(stmt) = &node.kind {
                 let line = source.slice(source.full_lines(node.span)).trim_end_matches('\n');
-                let start = source.full_lines(node.span).start;
+                let start = source.full_lines(node.span).start();
                 lines.remember(line, start, stmt, node.span);
             }
         }
         let (stmt, span) = lines
             .get("    skip record creation: yes", 100)
             .expect("the plain setting is kept");
-        assert_eq!((span.start, span.end), (104, 129));
-        assert_eq!((stmt.name.span.start, stmt.name.span.end), (104, 124));
+        assert_eq!((span.start(), span.end()), (104, 129));
+        assert_eq!((stmt.name.span.start(), stmt.name.span.end()), (104, 124));
     }
 }

@@ -174,11 +174,11 @@ fn fresh_diagnostics(
     analysis
         .diagnostics
         .iter()
-        .filter(|d| d.primary_span().map(|span| span.file).or(first) == Some(wanted))
+        .filter(|d| d.primary_span().map(|span| span.file()).or(first) == Some(wanted))
         .map(|d| {
             let span = d.primary_span();
             let file = sources.get(wanted).expect("the file");
-            let offset = span.map_or(0, |span| file.clamp(span.start));
+            let offset = span.map_or(0, |span| file.clamp(span.start()));
             let line = file.line_of(offset);
             let shift = if line == 0 { bom_columns(file, unit) } else { 0 };
             let column = (file.column_in(offset, unit) + shift) as u64;

@@ -98,7 +98,7 @@ fn silence_every_second(analysis: &crmpol::Analysis) -> (Vec<Diagnostic>, Vec<Su
         };
         let by = analysis
             .trees
-            .get(span.file.0)
+            .get(span.file().0)
             .and_then(|tree| tree.comments.first().copied())
             .unwrap_or(span);
         suppressed.push(Suppressed {

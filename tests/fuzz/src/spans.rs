@@ -37,17 +37,17 @@ pub fn assert_diagnostics_point_inside(sources: &SourceSet, diagnostics: &[Diagn
 pub fn assert_span_inside(sources: &SourceSet, span: Span, diagnostic: &Diagnostic, what: &str) {
     let code = diagnostic.code;
     let message = &diagnostic.message;
-    let Some(file) = sources.get(span.file) else {
+    let Some(file) = sources.get(span.file()) else {
         panic!("{code} {message:?}: {what} {span:?} is in no file of the set");
     };
     let text = &file.text;
     assert!(
-        span.start <= span.end && span.end <= text.len(),
+        span.start() <= span.end() && span.end() <= text.len(),
         "{code} {message:?}: {what} {span:?} is outside its file of {} bytes",
         text.len()
     );
     assert!(
-        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        text.is_char_boundary(span.start()) && text.is_char_boundary(span.end()),
         "{code} {message:?}: {what} {span:?} cuts a character"
     );
 }

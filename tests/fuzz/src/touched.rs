@@ -24,8 +24,8 @@ pub fn touched_entries(analysis: &Analysis) -> Option<BTreeSet<usize>> {
             continue;
         }
         let span = diagnostic.primary_span()?;
-        let tree = analysis.trees.get(span.file.0)?;
-        let root = root_holding(tree, span.start)?;
+        let tree = analysis.trees.get(span.file().0)?;
+        let root = root_holding(tree, span.start())?;
         let NodeKind::Queue(decl) = &tree.node(root)?.kind else {
             return None;
         };
@@ -48,8 +48,11 @@ fn root_holding(tree: &SyntaxTree, offset: usize) -> Option<NodeId> {
     let mut ends: Vec<usize> = tree
         .nodes()
         .map(|(_, node)| {
-            let close = node.block().and_then(|block| block.close).map_or(0, |close| close.end);
-            node.span.end.max(close)
+            let close = node
+                .block()
+                .and_then(|block| block.close)
+                .map_or(0, |close| close.end());
+            node.span.end().max(close)
         })
         .collect();
     // Children come after their parents in the arena: going backwards
@@ -61,6 +64,6 @@ fn root_holding(tree: &SyntaxTree, offset: usize) -> Option<NodeId> {
         }
     }
     tree.roots()
-        .find(|(id, node)| node.span.start <= offset && offset < ends[id.0])
+        .find(|(id, node)| node.span.start() <= offset && offset < ends[id.0])
         .map(|(id, _)| id)
 }

@@ -55,8 +55,45 @@ impl CheckRule for SimilarQueueNames {
 /// Lower case, with every kind of white space removed. W0205 uses it too,
 /// so as not to report the pairs this rule reports.
 pub(super) fn comparison_key(name: &str) -> String {
+    if name.is_ascii() {
+        // Most names: white space and lower case of ASCII need no tables.
+        return name
+            .bytes()
+            .filter(|&byte| !matches!(byte, b'\t'..=b'\r' | b' '))
+            .map(|byte| char::from(byte.to_ascii_lowercase()))
+            .collect();
+    }
+    any_comparison_key(name)
+}
+
+/// [`comparison_key`] for any name.
+fn any_comparison_key(name: &str) -> String {
     name.chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_of_an_ascii_name_is_the_key_any_name_gets() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        for name in [
+            every_ascii.as_str(),
+            "Sales Team",
+            " Q0000001\t",
+            "a\u{b}b\u{c}c\u{1c}d",
+            "",
+        ] {
+            assert_eq!(comparison_key(name), any_comparison_key(name), "{name:?}");
+        }
+        assert_eq!(
+            comparison_key("Sales\u{a0}TEAM"),
+            "salesteam",
+            "a no-break space is white space"
+        );
+    }
 }

@@ -236,7 +236,10 @@ impl Slots {
         if let Some(first) = self.get(scope, key) {
             return Some(first);
         }
-        let mut taken = self.0.take().map(Vec::from).unwrap_or_default();
+        // Made at its new size at once: growing the old list would
+        // reallocate it twice, to grow and to shrink back.
+        let mut taken = Vec::with_capacity(self.taken().len() + 1);
+        taken.extend_from_slice(self.taken());
         taken.push(Slot {
             scope,
             key,

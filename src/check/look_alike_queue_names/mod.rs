@@ -480,6 +480,32 @@ mod tests {
         let everywhere = typos(every_pair(words.len()));
         assert_eq!(typos(indexed_candidates(&words)), everywhere);
         assert_eq!(everywhere.len(), 13, "{everywhere:?}");
+        // Names without a word that may hold a typo (codes, numbers, short
+        // words) are left out before pairing; the pairs are the same.
+        let mut mixed: Vec<&str> = names.to_vec();
+        mixed.extend([
+            "Q0000001", "Q0000002", "Tier 3", "EN", "Go", "Gol", "Q1", "Q12", "Goldd",
+        ]);
+        let spellings: Vec<Spelling> = mixed.iter().map(|&name| Spelling::of(name)).collect();
+        let words: Vec<Vec<&str>> = spellings
+            .iter()
+            .map(|spelling| spelling.folded.split(' ').collect())
+            .collect();
+        let every: Vec<usize> = (0..mixed.len()).collect();
+        let pruned: Vec<(usize, usize)> = typo_pairs(&spellings, &every)
+            .into_iter()
+            .map(|pair| (pair.earlier, pair.later))
+            .collect();
+        let compared: Vec<(usize, usize)> = every_pair(words.len())
+            .into_iter()
+            .filter(|&(a, b)| typo_between(&words[a], &words[b]).is_some())
+            .collect();
+        assert_eq!(pruned, compared);
+        assert_eq!(
+            compared.len(),
+            everywhere.len() + 1,
+            "`Gold` / `Goldd` is a pair too: {compared:?}"
+        );
     }
 
     /// 50,000 distinct five-letter words with their letters in alphabetical

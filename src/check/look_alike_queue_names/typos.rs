@@ -16,12 +16,20 @@ pub(super) struct TypoKey {
 
 /// Typo pairs among the representatives (indexes into `spellings`): in a
 /// small sibling group every pair is compared, in a large one only the
-/// pairs the index suggests.
+/// pairs the index suggests. A typo is in a word that may hold one in both
+/// names ([`may_hold_typo`]), so names without such a word (codes such as
+/// `Q0000001`, most leaves of a large policy) take no part.
 pub(super) fn typo_pairs(spellings: &[Spelling], representatives: &[usize]) -> Vec<LookAlike> {
-    let words: Vec<Vec<&str>> = representatives
+    let (representatives, words): (Vec<usize>, Vec<Vec<&str>>) = representatives
         .iter()
-        .filter_map(|&index| Some(spellings.get(index)?.folded.split(' ').collect()))
-        .collect();
+        .filter_map(|&index| {
+            let folded = &spellings.get(index)?.folded;
+            folded
+                .split(' ')
+                .any(may_hold_typo)
+                .then(|| (index, folded.split(' ').collect()))
+        })
+        .unzip();
     let candidates = if words.len() < INDEXED_FROM {
         every_pair(words.len())
     } else {
@@ -181,13 +189,20 @@ pub(super) fn spelling_hash(context: u64, ordered_at: Option<usize>, letters: &s
 /// Most words that differ between siblings are numbers, so those are turned
 /// away before any letter is collected.
 pub(super) fn typo_letters(word: &str) -> Option<Vec<char>> {
-    if !word.chars().all(char::is_alphabetic) {
-        return None;
+    may_hold_typo(word).then(|| word.chars().collect())
+}
+
+/// Whether [`typo_letters`] looks for a typo in `word`, without collecting
+/// its letters.
+pub(super) fn may_hold_typo(word: &str) -> bool {
+    let mut letters = 0;
+    for c in word.chars() {
+        if !c.is_alphabetic() {
+            return false;
+        }
+        letters += 1;
     }
-    let letters: Vec<char> = word.chars().collect();
-    (MIN_TYPO_LETTERS..=MAX_TYPO_LETTERS)
-        .contains(&letters.len())
-        .then_some(letters)
+    (MIN_TYPO_LETTERS..=MAX_TYPO_LETTERS).contains(&letters)
 }
 
 /// The typo between two folded names, if they are equal word for word but

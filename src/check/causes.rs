@@ -38,22 +38,28 @@ impl<K: Hash + Eq + Clone> CauseGroups<K> {
 }
 
 /// "affects 2 of 8 leaf/channel entries: "Support" / "Billing" (call), ..."
+/// Written into one string: a large policy has a note per finding, tens of
+/// thousands of them.
 pub fn affected_note(context: &CheckContext<'_>, entries: &[usize]) -> String {
+    use std::fmt::Write;
     let total = context.policy.entries.len();
-    let shown: Vec<String> = entries
+    let noun = if total == 1 { "entry" } else { "entries" };
+    let mut note = String::with_capacity(128);
+    // Writing to a String cannot fail.
+    let _ = write!(note, "affects {} of {total} leaf/channel {noun}: ", entries.len());
+    let shown = entries
         .iter()
         .take(WITNESSES_SHOWN)
-        .filter_map(|&index| context.policy.entries.get(index))
-        .map(|entry| format!("{} ({})", context.policy.display_path(entry.queue), entry.channel))
-        .collect();
-    let noun = if total == 1 { "entry" } else { "entries" };
-    let mut note = format!(
-        "affects {} of {total} leaf/channel {noun}: {}",
-        entries.len(),
-        shown.join(", ")
-    );
+        .filter_map(|&index| context.policy.entries.get(index));
+    for (at, entry) in shown.enumerate() {
+        if at > 0 {
+            note.push_str(", ");
+        }
+        context.policy.push_display_path(&mut note, entry.queue);
+        let _ = write!(note, " ({})", entry.channel);
+    }
     if entries.len() > WITNESSES_SHOWN {
-        note.push_str(&format!(", and {} more", entries.len() - WITNESSES_SHOWN));
+        let _ = write!(note, ", and {} more", entries.len() - WITNESSES_SHOWN);
     }
     note
 }

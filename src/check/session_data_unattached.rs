@@ -54,6 +54,18 @@ impl CheckRule for SessionDataUnattached {
                 causes.add((record, account, withheld, outcome.situation, outcome.progress), index);
             }
         }
+        // The same for every finding: written once, copied into each.
+        let servicenow_note = (crm == Some(Crm::Servicenow)).then(|| {
+            format!(
+                "with ServiceNow, session data reaches the {} only with `push session data to account: yes`",
+                terms.account
+            )
+        });
+        let nothing_note = format!(
+            "no {record} is created or appended to, and no {account} is found or created; the platform's own session monitoring still lists the session",
+            record = terms.record,
+            account = terms.account
+        );
         causes
             .into_groups()
             .into_iter()
@@ -69,31 +81,31 @@ impl CheckRule for SessionDataUnattached {
                 let labels = [
                     (record, "record creation skipped here"),
                     (account, "account creation skipped here"),
-                    (withheld.unwrap_or(Source::BuiltIn), "no record for these sessions because of this"),
+                    (
+                        withheld.unwrap_or(Source::BuiltIn),
+                        "no record for these sessions because of this",
+                    ),
                 ];
                 let mut primary = true;
                 for (source, label) in labels {
                     let Source::Stated(id) = source else { continue };
-                    let Some(statement) = context.policy.assignment(id) else { continue };
+                    let Some(statement) = context.policy.assignment(id) else {
+                        continue;
+                    };
                     diagnostic = if std::mem::take(&mut primary) {
                         diagnostic.with_primary(statement.span, label)
                     } else {
                         diagnostic.with_secondary(statement.span, label)
                     };
                 }
-                if crm == Some(Crm::Servicenow) {
-                    diagnostic = diagnostic.with_note(format!(
-                        "with ServiceNow, session data reaches the {} only with `push session data to account: yes`",
-                        terms.account
-                    ));
+                if let Some(note) = &servicenow_note {
+                    diagnostic = diagnostic.with_note(note.clone());
                 }
                 diagnostic
-                    .with_help("keep account or record creation on for these queues if their sessions belong in the CRM")
-                    .with_note(format!(
-                        "no {record} is created or appended to, and no {account} is found or created; the platform's own session monitoring still lists the session",
-                        record = terms.record,
-                        account = terms.account
-                    ))
+                    .with_help(
+                        "keep account or record creation on for these queues if their sessions belong in the CRM",
+                    )
+                    .with_note(nothing_note.clone())
                     .with_note(affected_note(context, &entries))
                     .with_entries(entries)
             })

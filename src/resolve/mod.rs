@@ -515,13 +515,18 @@ impl ResolvedPolicy {
     /// names cut (see [`crate::text::quoted`]).
     pub fn display_path(&self, id: QueueId) -> String {
         let mut shown = String::new();
+        self.push_display_path(&mut shown, id);
+        shown
+    }
+
+    /// [`ResolvedPolicy::display_path`], added to `shown`.
+    pub fn push_display_path(&self, shown: &mut String, id: QueueId) {
         for (at, name) in self.path(id).into_iter().enumerate() {
             if at > 0 {
                 shown.push_str(" / ");
             }
-            push_shown_name(&mut shown, name);
+            push_shown_name(shown, name);
         }
-        shown
     }
 
     /// Where a setting statement belongs, as messages show it: `defaults`,

@@ -35,6 +35,7 @@ use crate::source::Span;
 use crate::text;
 use notes::report;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use typos::typo_pairs;
 use unicode_normalization::UnicodeNormalization;
@@ -172,9 +173,10 @@ fn folded_ascii(name: &str) -> String {
     let mut words = String::with_capacity(name.len());
     let mut space_pending = false;
     for c in name.chars() {
-        if c.is_whitespace() {
+        // Letters, digits and signs first: most of every name.
+        if !c.is_ascii_graphic() && c.is_whitespace() {
             space_pending = true;
-        } else if !text::needs_escape(c) {
+        } else if c.is_ascii_graphic() || !text::needs_escape(c) {
             if space_pending && !words.is_empty() {
                 words.push(' ');
             }
@@ -205,14 +207,19 @@ fn visible_text(chars: impl Iterator<Item = char>) -> impl Iterator<Item = char>
 /// those letters; and that first name of each set of letters, the names the
 /// typo comparison looks at.
 fn same_letter_pairs(spellings: &[Spelling]) -> (Vec<LookAlike>, Vec<usize>) {
-    let mut first_by_letters: FxHashMap<String, usize> = FxHashMap::default();
+    let mut first_by_letters: FxHashMap<Cow<str>, usize> = FxHashMap::default();
     // W0204's keys in each set of letters, computed only for sets of two
     // names or more: pairs sharing one are W0204's.
     let mut seen: FxHashSet<(usize, String)> = FxHashSet::default();
     let mut pairs = Vec::new();
     let mut representatives = Vec::new();
     for (index, spelling) in spellings.iter().enumerate() {
-        let letters: String = spelling.folded.chars().filter(|&c| c != ' ').collect();
+        // A name of one word, as most are, is its own letters.
+        let letters = if spelling.folded.contains(' ') {
+            Cow::Owned(spelling.folded.chars().filter(|&c| c != ' ').collect())
+        } else {
+            Cow::Borrowed(spelling.folded.as_str())
+        };
         let first = match first_by_letters.entry(letters) {
             Entry::Vacant(vacant) => {
                 vacant.insert(index);

@@ -4,7 +4,6 @@
 
 use super::{Assignment, EffectiveSettings, LeafEntry, QueueId, QueueNode, ResolvedPolicy, Scope, Slots};
 use crate::catalog::Catalog;
-use crate::settings::SettingKey;
 use crate::vocabulary::Channel;
 
 /// The settings in effect after a node, per channel (indexed by channel).
@@ -49,9 +48,8 @@ pub(super) fn compute_effective_settings(policy: &mut ResolvedPolicy, catalog: O
             }
         };
         let Some(queue) = policy.queues.get(id.0) else { continue };
-        let slots = queue.slots.clone();
         let from = inherited.last().copied().unwrap_or(after_defaults);
-        let settings = apply_owner(&slots, &from, &mut policy.assignments);
+        let settings = apply_owner(&queue.slots, &from, &mut policy.assignments);
         let Some(queue) = policy.queues.get_mut(id.0) else {
             continue;
         };
@@ -91,26 +89,10 @@ pub(super) fn apply_owner(slots: &Slots, inherited: &PerChannel, assignments: &m
     let mut result = *inherited;
     for channel in Channel::ALL {
         let index = channel.index();
-        record_inherited(slots, Scope::Plain, channel, &result[index], assignments);
+        slots.record_inherited(Scope::Plain, channel, &result[index], assignments);
         slots.apply(Scope::Plain, &mut result[index], assignments);
-        record_inherited(slots, Scope::Channel(channel), channel, &result[index], assignments);
+        slots.record_inherited(Scope::Channel(channel), channel, &result[index], assignments);
         slots.apply(Scope::Channel(channel), &mut result[index], assignments);
     }
     result
-}
-
-fn record_inherited(
-    slots: &Slots,
-    scope: Scope,
-    channel: Channel,
-    before: &EffectiveSettings,
-    assignments: &mut [Assignment],
-) {
-    for key in SettingKey::ALL {
-        if let Some(id) = slots.get(scope, key)
-            && let Some(assignment) = assignments.get_mut(id.0)
-        {
-            assignment.inherited.set(channel, before.get(key));
-        }
-    }
 }

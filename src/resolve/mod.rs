@@ -264,14 +264,39 @@ impl Slots {
         self.0.is_none()
     }
 
+    /// The settings this owner states in `scope`, each with its statement.
+    fn stated(&self, scope: Scope) -> impl Iterator<Item = (SettingKey, AssignmentId)> + '_ {
+        self.taken()
+            .iter()
+            .filter(move |slot| slot.scope == scope)
+            .filter_map(|slot| match unpack_source(slot.id) {
+                Source::Stated(id) => Some((slot.key, id)),
+                Source::BuiltIn => None,
+            })
+    }
+
+    /// Notes, for each statement of this owner in `scope`, what it
+    /// overrides for `channel`: the setting in `before`.
+    fn record_inherited(
+        &self,
+        scope: Scope,
+        channel: Channel,
+        before: &EffectiveSettings,
+        assignments: &mut [Assignment],
+    ) {
+        for (key, id) in self.stated(scope) {
+            if let Some(assignment) = assignments.get_mut(id.0) {
+                assignment.inherited.set(channel, before.get(key));
+            }
+        }
+    }
+
     /// Applies this owner's statements for `scope` on top of `settings`.
     fn apply(&self, scope: Scope, settings: &mut EffectiveSettings, assignments: &[Assignment]) {
-        for slot in self.taken().iter().filter(|slot| slot.scope == scope) {
-            if let Source::Stated(id) = unpack_source(slot.id)
-                && let Some(assignment) = assignments.get(id.0)
-            {
+        for (key, id) in self.stated(scope) {
+            if let Some(assignment) = assignments.get(id.0) {
                 settings.set(
-                    slot.key,
+                    key,
                     Effective {
                         value: assignment.value,
                         source: Source::Stated(id),

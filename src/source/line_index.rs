@@ -138,10 +138,16 @@ impl LineIndex {
     /// Zero-based column of `offset` in its line, in `unit`. `offset` must
     /// be a character boundary of `text`, the text this index was made of.
     pub fn column(&self, text: &str, offset: usize, unit: ColumnUnit) -> usize {
-        let line_start = self.line_start(self.line_of(offset)).unwrap_or(0);
+        self.line_and_column(text, offset, unit).1
+    }
+
+    /// [`LineIndex::line_of`] and [`LineIndex::column`] with one search.
+    pub fn line_and_column(&self, text: &str, offset: usize, unit: ColumnUnit) -> (usize, usize) {
+        let line = self.line_of(offset);
+        let line_start = self.line_start(line).unwrap_or(0);
         let bytes = offset.saturating_sub(line_start);
         let wide = self.wide.get_or_init(|| WideChars::of(text));
-        bytes - wide.extra_between(line_start, offset, unit).min(bytes)
+        (line, bytes - wide.extra_between(line_start, offset, unit).min(bytes))
     }
 }
 

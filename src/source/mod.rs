@@ -205,10 +205,12 @@ impl SourceFile {
 
     /// One-based line and column (in code points) of a byte offset.
     pub fn line_column(&self, offset: usize) -> LineColumn {
-        let offset = self.clamp(offset);
+        let (line, column) = self
+            .lines
+            .line_and_column(&self.text, self.clamp(offset), ColumnUnit::CodePoints);
         LineColumn {
-            line: self.lines.line_of(offset) + 1,
-            column: self.lines.column(&self.text, offset, ColumnUnit::CodePoints) + 1,
+            line: line + 1,
+            column: column + 1,
         }
     }
 

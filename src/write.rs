@@ -140,10 +140,30 @@ pub fn write_file(destination: &Destination, contents: &[u8]) -> Result<(), Writ
                 reason: "unknown error".to_owned(),
             })
         }),
+        _ => write_file_with(destination, &mut |out| out.write_all(contents)),
+    }
+}
+
+/// [`write_file`] for contents written by `write` as they are made, so
+/// they are never held whole: a file that is replaced is replaced only once
+/// `write` has written all of it (through a temporary file beside it, as
+/// [`write_all_or_none`] does), and is left as it was if `write` fails.
+pub fn write_file_with(
+    destination: &Destination,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
+    match destination {
+        Destination::Replace(path) => Staged::prepare_with(path, write)
+            .and_then(Staged::commit)
+            .map_err(|error| failed(path, &error)),
         Destination::InPlace(path) => std::fs::OpenOptions::new()
             .write(true)
             .open(path)
-            .and_then(|mut file| file.write_all(contents))
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                write(&mut out)?;
+                out.flush()
+            })
             .map_err(|error| failed(path, &error)),
         Destination::Stdout | Destination::Stderr => Ok(()),
     }
@@ -205,6 +225,14 @@ struct Staged {
 
 impl Staged {
     fn prepare(path: &Path, contents: &[u8]) -> std::io::Result<Staged> {
+        Staged::prepare_with(path, &mut |out| out.write_all(contents))
+    }
+
+    /// The temporary file, with what `write` writes to it.
+    fn prepare_with(
+        path: &Path,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<Staged> {
         // Renaming over a symbolic link would cut the link; replace the file
         // it points at instead.
         let is_link = std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink());
@@ -226,7 +254,11 @@ impl Staged {
             builder.permissions(permissions);
         }
         let mut temp = builder.tempfile_in(&dir)?;
-        temp.write_all(contents)?;
+        {
+            let mut out = std::io::BufWriter::new(&mut temp);
+            write(&mut out)?;
+            out.flush()?;
+        }
         temp.as_file().sync_all()?;
         if let Some(permissions) = existing {
             temp.as_file().set_permissions(permissions)?;
@@ -432,5 +464,33 @@ mod tests {
             .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_file_written_as_it_is_made_is_replaced_only_when_all_of_it_is_written() {
+        let dir = scratch("streamed");
+        let table = dir.join("table.yaml");
+        std::fs::write(&table, "old").expect("write");
+        let destination = Destination::Replace(table.clone());
+        let failed = write_file_with(&destination, &mut |out| {
+            out.write_all(&[b'x'; 200_000])?;
+            Err(std::io::Error::other("the writer stopped half-way"))
+        })
+        .expect_err("the writer fails");
+        assert!(failed.to_string().contains("half-way"), "{failed}");
+        assert_eq!(std::fs::read_to_string(&table).expect("read"), "old", "left as it was");
+        let leftovers = std::fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+            .count();
+        assert_eq!(leftovers, 0, "no temporary file is left behind");
+
+        write_file_with(&destination, &mut |out| {
+            out.write_all(b"new ")?;
+            out.write_all(b"table")
+        })
+        .expect("written");
+        assert_eq!(std::fs::read_to_string(&table).expect("read"), "new table");
     }
 }

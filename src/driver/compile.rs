@@ -38,22 +38,25 @@ pub fn compile(options: &CommonOptions, format: TableFormat, output: Option<&Pat
             status,
         };
     }
-    let table = match emit::emit_policy(&analysis.policy, format) {
-        Ok(table) => table,
-        Err(error) => return CommandOutput::could_not_run(error),
-    };
     match destination {
-        Destination::Stdout => CommandOutput {
-            stdout: table,
-            stderr,
-            status,
+        Destination::Stdout | Destination::Stderr => match emit::emit_policy(&analysis.policy, format) {
+            Ok(table) if matches!(destination, Destination::Stderr) => CommandOutput {
+                stdout: String::new(),
+                stderr: stderr + &table,
+                status,
+            },
+            Ok(table) => CommandOutput {
+                stdout: table,
+                stderr,
+                status,
+            },
+            Err(error) => CommandOutput::could_not_run(error),
         },
-        Destination::Stderr => CommandOutput {
-            stdout: String::new(),
-            stderr: stderr + &table,
-            status,
-        },
-        file => match write::write_file(&file, table.as_bytes()) {
+        // Written as it is made: a large policy set's table is hundreds of
+        // megabytes, and is never held whole.
+        ref file => match write::write_file_with(file, &mut |out| {
+            emit::write_policy(&analysis.policy, format, out).map_err(|error| std::io::Error::other(error.to_string()))
+        }) {
             Ok(()) => CommandOutput {
                 stdout: String::new(),
                 stderr,

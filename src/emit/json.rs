@@ -6,7 +6,7 @@
 //! shares it; JSON strings never span lines, so an entry written on its
 //! own is the entry in the table indented four more spaces.
 
-use super::{EmitError, EntryBodies, EntryBody, indent_lines};
+use super::{EmitError, EntryBodies, EntryBody, Sink, indent_lines};
 use crate::resolve::ResolvedPolicy;
 use crate::table::{self, DecisionTable, Row};
 use serde::Serialize;
@@ -18,30 +18,32 @@ pub(super) fn table(table: &DecisionTable) -> Result<String, EmitError> {
     Ok(to_json(table)? + "\n")
 }
 
-pub(super) fn streamed(policy: &ResolvedPolicy) -> Result<String, EmitError> {
+pub(super) fn streamed(policy: &ResolvedPolicy, sink: &mut Sink<'_>) -> Result<(), EmitError> {
     let header = to_json(&table::header(policy))?;
     let Some(header) = header.strip_suffix("\n}").filter(|_| !policy.entries.is_empty()) else {
         // `"entries": []`, written as serde_json writes an empty list.
-        return table(&table::build(policy));
+        sink.pending = table(&table::build(policy))?;
+        return Ok(());
     };
     let crm = policy.crm();
-    let mut out = String::from(header);
-    out.push_str(",\n  \"entries\": [\n");
-    let mut bodies = EntryBodies::new(crm, policy.entries.len());
+    sink.pending.push_str(header);
+    sink.pending.push_str(",\n  \"entries\": [\n");
+    let mut bodies = EntryBodies::new(crm);
     for (number, row) in table::rows(policy).enumerate() {
-        let start = out.len();
+        let out = &mut sink.pending;
         if number > 0 {
             out.push_str(",\n");
         }
         if row.queue.is_empty() {
             out.push_str(&indent_lines(&to_json(&row.to_entry(crm))?, ENTRY_INDENT, ENTRY_INDENT));
-            continue;
+        } else {
+            write_queue(out, &row)?;
+            bodies.write(out, row.settings, body_text)?;
         }
-        write_queue(&mut out, &row)?;
-        bodies.write(&mut out, start, row.settings, body_text)?;
+        sink.entry_done()?;
     }
-    out.push_str("\n  ]\n}\n");
-    Ok(out)
+    sink.pending.push_str("\n  ]\n}\n");
+    Ok(())
 }
 
 /// The entry's `{` and its `"queue"` list.

@@ -1,8 +1,8 @@
 //! Stage 6: the decision table as text.
 //!
 //! In: a [`DecisionTable`], or a resolved policy whose table is written
-//! entry by entry ([`emit_policy`], what `crmpol compile` uses: the same
-//! bytes, without the whole table in memory first). Out: YAML (`yaml.rs`),
+//! entry by entry ([`write_policy`], what `crmpol compile` uses: the same
+//! bytes, without the whole table in memory at any time). Out: YAML (`yaml.rs`),
 //! JSON (`json.rs`), both in the shape documented in `docs/cli.md`, or a
 //! Markdown page for people. Deterministic: the same table always gives
 //! the same bytes.
@@ -24,7 +24,8 @@ pub enum TableFormat {
     Markdown,
 }
 
-/// Why a table could not be turned into text (a bug, never bad input).
+/// Why a table could not be turned into text (a bug, never bad input), or
+/// could not be written out ([`write_policy`]).
 #[derive(Debug)]
 pub struct EmitError(String);
 
@@ -49,10 +50,55 @@ pub fn emit(table: &DecisionTable, format: TableFormat) -> Result<String, EmitEr
 /// entry, each distinct entry body once (a large policy set's table is
 /// many times its size, and most entries share their settings).
 pub fn emit_policy(policy: &ResolvedPolicy, format: TableFormat) -> Result<String, EmitError> {
+    let mut bytes = Vec::new();
+    write_policy(policy, format, &mut bytes)?;
+    Ok(crate::text::from_written(bytes))
+}
+
+/// [`emit_policy`], written to `out` entry by entry: the table of a large
+/// policy set (hundreds of megabytes) is never held whole.
+pub fn write_policy(
+    policy: &ResolvedPolicy,
+    format: TableFormat,
+    out: &mut dyn std::io::Write,
+) -> Result<(), EmitError> {
+    let mut out = Sink {
+        out,
+        pending: String::new(),
+    };
     match format {
-        TableFormat::Yaml => yaml::streamed(policy),
-        TableFormat::Json => json::streamed(policy),
-        TableFormat::Markdown => Ok(markdown(&crate::table::build(policy))),
+        TableFormat::Yaml => yaml::streamed(policy, &mut out)?,
+        TableFormat::Json => json::streamed(policy, &mut out)?,
+        TableFormat::Markdown => out.pending = markdown(&crate::table::build(policy)),
+    }
+    out.flush()
+}
+
+/// Where a streamed table goes: text is gathered an entry or so at a time
+/// in `pending`, then written out.
+struct Sink<'a> {
+    out: &'a mut dyn std::io::Write,
+    pending: String,
+}
+
+impl Sink<'_> {
+    /// Text gathered beyond this is written out at the next entry.
+    const GATHERED: usize = 64 * 1024;
+
+    /// Between entries: writes out what is gathered once there is enough.
+    fn entry_done(&mut self) -> Result<(), EmitError> {
+        if self.pending.len() >= Self::GATHERED {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), EmitError> {
+        self.out
+            .write_all(self.pending.as_bytes())
+            .map_err(|error| EmitError(crate::write::why(&error)))?;
+        self.pending.clear();
+        Ok(())
     }
 }
 
@@ -69,25 +115,22 @@ struct EntryBody<'a> {
 /// copied for every entry that shares it.
 struct EntryBodies {
     crm: Option<crate::vocabulary::Crm>,
-    entries: usize,
     written: rustc_hash::FxHashMap<LeafSettings, String>,
 }
 
 impl EntryBodies {
-    fn new(crm: Option<crate::vocabulary::Crm>, entries: usize) -> EntryBodies {
+    fn new(crm: Option<crate::vocabulary::Crm>) -> EntryBodies {
         EntryBodies {
             crm,
-            entries,
             written: rustc_hash::FxHashMap::default(),
         }
     }
 
-    /// Appends the body of an entry with `settings` to `out`, where the
-    /// entry starts at `start`; `text` writes a body not seen before.
+    /// Appends the body of an entry with `settings` to `out`; `text`
+    /// writes a body not seen before.
     fn write(
         &mut self,
         out: &mut String,
-        start: usize,
         settings: LeafSettings,
         text: impl FnOnce(&EntryBody<'_>) -> Result<String, EmitError>,
     ) -> Result<(), EmitError> {
@@ -102,11 +145,6 @@ impl EntryBodies {
             rules: &rules,
         })?;
         out.push_str(&body);
-        if self.written.is_empty() {
-            // Room for every entry at the size of this one (entries differ
-            // little), so the text is not copied each time it doubles.
-            out.reserve(out.len().saturating_sub(start).saturating_mul(self.entries));
-        }
         self.written.insert(settings, body);
         Ok(())
     }

@@ -8,7 +8,7 @@
 //! write each distinct entry body (channel, settings, rules) and each queue
 //! name once, and copies them for every entry that shares them.
 
-use super::{EmitError, EntryBodies, EntryBody, indent_lines};
+use super::{EmitError, EntryBodies, EntryBody, Sink, indent_lines};
 use crate::resolve::ResolvedPolicy;
 use crate::table::{self, DecisionTable, Row};
 use rustc_hash::FxHashMap;
@@ -18,27 +18,30 @@ pub(super) fn table(table: &DecisionTable) -> Result<String, EmitError> {
     to_yaml(table)
 }
 
-pub(super) fn streamed(policy: &ResolvedPolicy) -> Result<String, EmitError> {
+pub(super) fn streamed(policy: &ResolvedPolicy, sink: &mut Sink<'_>) -> Result<(), EmitError> {
     if policy.entries.is_empty() {
         // `entries: []`, written as serde_yaml writes an empty list.
-        return table(&table::build(policy));
+        sink.pending = table(&table::build(policy))?;
+        return Ok(());
     }
     let crm = policy.crm();
-    let mut out = to_yaml(&table::header(policy))?;
-    out.push_str("entries:\n");
-    let mut bodies = EntryBodies::new(crm, policy.entries.len());
+    sink.pending = to_yaml(&table::header(policy))?;
+    sink.pending.push_str("entries:\n");
+    let mut bodies = EntryBodies::new(crm);
     let mut names = NameLines::default();
     for row in table::rows(policy) {
+        let out = &mut sink.pending;
         let start = out.len();
-        if !write_queue(&mut out, &row, &mut names)? {
+        if write_queue(out, &row, &mut names)? {
+            bodies.write(out, row.settings, body_text)?;
+        } else {
             // A name serde_yaml writes on several lines: the entry as a whole.
             out.truncate(start);
             out.push_str(&indent_lines(&to_yaml(&row.to_entry(crm))?, "- ", "  "));
-            continue;
         }
-        bodies.write(&mut out, start, row.settings, body_text)?;
+        sink.entry_done()?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// `- queue:` and one line per name; `false` (with part of it written)

@@ -133,15 +133,7 @@ fn refuse_if_input(
 /// Writes to a file destination (not standard output or error, which the
 /// caller prints).
 pub fn write_file(destination: &Destination, contents: &[u8]) -> Result<(), WriteError> {
-    match destination {
-        Destination::Replace(path) => write_all_or_none(&[(path.as_path(), contents)]).map_err(|mut failure| {
-            failure.errors.pop().unwrap_or_else(|| WriteError::Failed {
-                path: path.clone(),
-                reason: "unknown error".to_owned(),
-            })
-        }),
-        _ => write_file_with(destination, &mut |out| out.write_all(contents)),
-    }
+    write_file_with(destination, &mut |out| out.write_all(contents))
 }
 
 /// [`write_file`] for contents written by `write` as they are made, so

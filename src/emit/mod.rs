@@ -62,16 +62,16 @@ pub fn write_policy(
     format: TableFormat,
     out: &mut dyn std::io::Write,
 ) -> Result<(), EmitError> {
-    let mut out = Sink {
+    let mut sink = Sink {
         out,
         pending: String::new(),
     };
     match format {
-        TableFormat::Yaml => yaml::streamed(policy, &mut out)?,
-        TableFormat::Json => json::streamed(policy, &mut out)?,
-        TableFormat::Markdown => out.pending = markdown(&crate::table::build(policy)),
+        TableFormat::Yaml => yaml::streamed(policy, &mut sink)?,
+        TableFormat::Json => json::streamed(policy, &mut sink)?,
+        TableFormat::Markdown => sink.pending = markdown(&crate::table::build(policy)),
     }
-    out.flush()
+    sink.flush()
 }
 
 /// Where a streamed table goes: text is gathered an entry or so at a time

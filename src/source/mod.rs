@@ -79,11 +79,6 @@ impl Span {
     pub fn with_end(self, end: usize) -> Span {
         Span::new(self.file(), self.start(), end)
     }
-
-    /// The same span starting at `start`.
-    pub fn with_start(self, start: usize) -> Span {
-        Span::new(self.file(), start, self.end())
-    }
 }
 
 /// A file's number in four bytes: the catalog keeps the largest, so spans
